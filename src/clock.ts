@@ -1,0 +1,4 @@
+/** Milliseconds since the epoch. Injected so tests can move time without sleeping. */
+export type Clock = () => number;
+
+export const systemClock: Clock = () => Date.now();

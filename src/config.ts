@@ -1,0 +1,98 @@
+// The only module that reads the environment. Everything else receives a validated Config.
+
+export interface Config {
+  production: boolean;
+  host: string;
+  port: number;
+  databaseUrl: string;
+  /** Raw bytes of JWT_SECRET when set; otherwise a secret is generated once and kept in the database. */
+  jwtSecret: Uint8Array | null;
+  jwtIssuer: string;
+  jwtAudience: string;
+  accessTokenSeconds: number;
+  refreshTokenSeconds: number;
+  sessionName: string;
+  /** Seconds; 0 or less means sessions never expire. */
+  sessionSeconds: number;
+  cookieSecure: boolean;
+  passwordMinLength: number;
+  seedDemo: boolean;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const MIN_SECRET_BYTES = 32;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = (...names: string[]): string | undefined => {
+    for (const name of names) {
+      const value = env[name];
+      if (value !== undefined && value.trim() !== '') return value.trim();
+    }
+    return undefined;
+  };
+  const integer = (names: string[], fallback: number, check?: (n: number) => string | null): number => {
+    const raw = read(...names);
+    if (raw === undefined) return fallback;
+    if (!/^[+-]?\d+$/.test(raw)) {
+      problems.push(`${names[0]} must be an integer, got "${raw}"`);
+      return fallback;
+    }
+    const value = Number(raw);
+    const problem = check?.(value);
+    if (problem) problems.push(`${names[0]} ${problem}, got ${value}`);
+    return value;
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    problems.push(`${name} must be 1/0, true/false, yes/no or on/off, got "${raw}"`);
+    return fallback;
+  };
+  const positive = (n: number) => (n >= 1 ? null : 'must be at least 1');
+
+  const production = read('NODE_ENV') === 'production';
+  const secret = read('JWT_SECRET');
+  const jwtSecret = secret === undefined ? null : new TextEncoder().encode(secret);
+  if (jwtSecret && jwtSecret.byteLength < MIN_SECRET_BYTES) {
+    problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes, got ${jwtSecret.byteLength}`);
+  }
+  const databaseUrl = read('DATABASE_URL') ?? 'sqlite:data/hangar.sqlite';
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl}"`);
+  }
+
+  const config: Config = {
+    production,
+    host: read('HOST', 'API_HOST') ?? '127.0.0.1',
+    port: integer(['PORT', 'API_PORT'], 5000, (n) => (n >= 0 && n <= 65535 ? null : 'must be 0-65535')),
+    databaseUrl,
+    jwtSecret,
+    jwtIssuer: read('JWT_ISSUER') ?? 'hangar',
+    jwtAudience: read('JWT_AUDIENCE') ?? 'hangar',
+    accessTokenSeconds: integer(['TOKEN_DURATION'], 600, positive),
+    refreshTokenSeconds: integer(['REFRESH_TOKEN_DURATION'], 30 * 24 * 3600, positive),
+    sessionName: read('SESSION_NAME') ?? '_my_session_id',
+    sessionSeconds: integer(['SESSION_DURATION'], 86400),
+    cookieSecure: flag('COOKIE_SECURE', false),
+    passwordMinLength: integer(['PASSWORD_MIN_LENGTH'], 4, positive),
+    seedDemo: flag('SEED_DEMO', !production),
+    bodyLimitBytes: integer(['BODY_LIMIT_BYTES'], 100 * 1024, positive),
+  };
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(config.sessionName)) {
+    problems.push(`SESSION_NAME must be a valid cookie name, got "${config.sessionName}"`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,63 @@
+import type { IncomingMessage } from 'node:http';
+import type { MikroORM } from '@mikro-orm/sqlite';
+import { readCredentials, type Credentials } from './auth/credentials';
+import { clearedSessionCookie } from './auth/sessionCookie';
+import { looksLikeJwt, type TokenKeys } from './auth/tokens';
+import { resolveViewer, type Viewer } from './auth/viewer';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import { UnauthenticatedError } from './services/errors';
+import type { ServiceContext } from './services/serviceContext';
+
+/** Built once at start-up and shared by every request. */
+export interface AppRuntime {
+  orm: MikroORM;
+  config: Config;
+  clock: Clock;
+  tokenKeys: TokenKeys;
+}
+
+export interface ResponseHeaderSink {
+  append(name: string, value: string): unknown;
+}
+
+/** The one per-request context, for GraphQL resolvers and REST handlers alike. */
+export interface RequestContext extends ServiceContext {
+  credentials: Credentials;
+  viewer: Viewer | null;
+  /** Why the presented credentials were refused; null when they were fine or absent. */
+  authError: UnauthenticatedError | null;
+  secure: boolean;
+  setCookie(cookie: string): void;
+}
+
+export interface ContextRequest {
+  headers: IncomingMessage['headers'];
+  secure?: boolean;
+}
+
+export async function createContext(runtime: AppRuntime, req: ContextRequest, res: ResponseHeaderSink): Promise<RequestContext> {
+  const { config, clock, tokenKeys } = runtime;
+  const em = runtime.orm.em.fork();
+  const credentials = readCredentials(req.headers, config.sessionName, looksLikeJwt);
+  const ctx: RequestContext = {
+    em,
+    config,
+    clock,
+    tokenKeys,
+    credentials,
+    viewer: null,
+    authError: null,
+    secure: req.secure === true,
+    setCookie: (cookie) => void res.append('Set-Cookie', cookie),
+  };
+  try {
+    ctx.viewer = await resolveViewer(ctx, credentials);
+  } catch (error) {
+    if (!(error instanceof UnauthenticatedError)) throw error;
+    ctx.authError = error;
+    // A dead session cookie is cleared so the browser's next request is plainly anonymous.
+    if (credentials.kind === 'session') ctx.setCookie(clearedSessionCookie(config, ctx));
+  }
+  return ctx;
+}

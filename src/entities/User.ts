@@ -1,0 +1,21 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const User = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    uuid: p.uuid().unique(),
+    username: p.string().length(255).unique(),
+    email: p.string().length(255).unique().nullable(),
+    firstName: p.string().length(255).nullable(),
+    lastName: p.string().length(255).nullable(),
+    passwordHash: p.string().length(255).hidden().lazy(true, false),
+    /** Stamped into refresh tokens; bumping it (password change) invalidates every earlier one. */
+    tokenVersion: p.integer(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export type User = InferEntity<typeof User>;

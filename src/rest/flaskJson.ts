@@ -1,0 +1,51 @@
+import type { Response } from 'express';
+
+// Flask's jsonify in pretty mode (spec §0.1): sorted keys, two-space indent, ", " item separator
+// (so non-last lines end in a space), ASCII-only strings with lower-case \u escapes, final newline.
+// Layout is not part of the contract (decision 6), but matching it keeps documented
+// Content-Lengths and copied transcripts identical.
+
+function quote(value: string): string {
+  let out = '"';
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (char === '"') out += '\\"';
+    else if (char === '\\') out += '\\\\';
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\t') out += '\\t';
+    else if (char === '\b') out += '\\b';
+    else if (char === '\f') out += '\\f';
+    else if (code < 0x20 || code > 0x7f) {
+      for (let i = 0; i < char.length; i += 1) out += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    } else out += char;
+  }
+  return `${out}"`;
+}
+
+function encode(value: unknown, indent: string): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return quote(value.toISOString());
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((item) => inner + encode(item, inner)).join(', \n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([key, item]) => `${inner}${quote(key)}: ${encode(item, inner)}`).join(', \n')}\n${indent}}`;
+}
+
+export function flaskJson(value: unknown): string {
+  return `${encode(value, '')}\n`;
+}
+
+/** Sends a Flask-style JSON body with `Content-Type: application/json` and no charset. */
+export function sendJson(res: Response, status: number, body: unknown): void {
+  res.status(status).set('Content-Type', 'application/json').send(Buffer.from(flaskJson(body)));
+}

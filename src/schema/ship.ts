@@ -1,0 +1,115 @@
+import { Ship } from '../entities';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '../services/errors';
+import { createShip, deleteShip, getShip, listShips, updateShip } from '../services/ships';
+import { builder } from './builder';
+import { pageType } from './page';
+import { UserRef } from './user';
+
+export const ShipRef = builder.objectRef<Ship>('Ship').implement({
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    affiliation: t.exposeString('affiliation'),
+    category: t.exposeString('category'),
+    crew: t.exposeInt('crew'),
+    length: t.exposeInt('length'),
+    manufacturer: t.exposeString('manufacturer'),
+    model: t.exposeString('model'),
+    shipClass: t.exposeString('shipClass'),
+    roles: t.exposeStringList('roles', { description: 'In the order they were given.' }),
+    createdBy: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'Null for demo data and when the creator was deleted.',
+      resolve: (ship) => ship.createdBy?.id ?? null,
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const ShipPage = pageType('ShipPage', ShipRef);
+
+const ShipInput = builder.inputType('ShipInput', {
+  fields: (t) => ({
+    affiliation: t.string({ required: true }),
+    category: t.string({ required: true }),
+    crew: t.int({ required: true }),
+    length: t.int({ required: true }),
+    manufacturer: t.string({ required: true }),
+    model: t.string({ required: true }),
+    shipClass: t.string({ required: true }),
+    roles: t.stringList({ required: true }),
+  }),
+});
+
+const ShipPatch = builder.inputType('ShipPatch', {
+  description: 'Fields to change; omitted or null fields stay as they are.',
+  fields: (t) => ({
+    affiliation: t.string(),
+    category: t.string(),
+    crew: t.int(),
+    length: t.int(),
+    manufacturer: t.string(),
+    model: t.string(),
+    shipClass: t.string(),
+    roles: t.stringList(),
+  }),
+});
+
+const ShipFilter = builder.inputType('ShipFilter', {
+  description: 'Every given field must match; text fields match exactly except modelContains.',
+  fields: (t) => ({
+    affiliation: t.string(),
+    category: t.string(),
+    manufacturer: t.string(),
+    shipClass: t.string(),
+    modelContains: t.string({ description: 'Case-insensitive substring of the model.' }),
+  }),
+});
+
+const DeletedShip = builder.objectRef<{ id: number }>('DeletedShip').implement({
+  fields: (t) => ({ id: t.exposeInt('id') }),
+});
+
+builder.queryFields((t) => ({
+  ship: t.field({
+    type: ShipRef,
+    args: { id: t.arg.int({ required: true }) },
+    errors: { types: [NotFoundError] },
+    resolve: (_root, { id }, ctx) => getShip(ctx, id),
+  }),
+  ships: t.field({
+    type: ShipPage,
+    args: { filter: t.arg({ type: ShipFilter }), first: t.arg.int(), after: t.arg.string() },
+    errors: { types: [ValidationError] },
+    resolve: (_root, { filter, ...page }, ctx) => listShips(ctx, filter ?? {}, page),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createShip: t.field({
+    type: ShipRef,
+    args: { input: t.arg({ type: ShipInput, required: true }) },
+    authScopes: { authenticated: true },
+    errors: { types: [UnauthenticatedError, ValidationError] },
+    resolve: (_root, { input }, ctx) => createShip(ctx, ctx.viewer!.user, input),
+  }),
+  updateShip: t.field({
+    type: ShipRef,
+    args: { id: t.arg.int({ required: true }), input: t.arg({ type: ShipPatch, required: true }) },
+    authScopes: { authenticated: true },
+    errors: { types: [UnauthenticatedError, ValidationError, NotFoundError] },
+    resolve: (_root, { id, input }, ctx) =>
+      updateShip(ctx, id, Object.fromEntries(Object.entries(input).filter(([, value]) => value != null))),
+  }),
+  deleteShip: t.field({
+    type: DeletedShip,
+    args: { id: t.arg.int({ required: true }) },
+    authScopes: { authenticated: true },
+    errors: { types: [UnauthenticatedError, NotFoundError] },
+    resolve: async (_root, { id }, ctx) => {
+      await deleteShip(ctx, id);
+      return { id };
+    },
+  }),
+}));

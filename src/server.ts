@@ -1,0 +1,56 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app';
+import { warmPasswordHasher } from './auth/passwords';
+import { loadTokenKeys } from './auth/tokenKeys';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import type { AppRuntime } from './context';
+import { seedDemoData } from './db/demoData';
+import { initORM, type OrmOptions } from './db/orm';
+
+export interface StartOptions extends OrmOptions {
+  clock?: Clock;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  runtime: AppRuntime;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Opens the database, seeds demo data when asked, and listens. The caller owns shutdown. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const orm = await initORM(config, options);
+  try {
+    const em = orm.em.fork();
+    const tokenKeys = await loadTokenKeys(em, config, clock);
+    if (config.seedDemo) await seedDemoData(em, clock);
+    await warmPasswordHasher();
+    const runtime: AppRuntime = { orm, config, clock, tokenKeys };
+    const server = buildApp(runtime).listen(config.port, config.host);
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+      port,
+      runtime,
+      server,
+      close: () =>
+        (closing ??= (async () => {
+          server.closeIdleConnections();
+          await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+          await orm.close();
+        })()),
+    };
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
+}

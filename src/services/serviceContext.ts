@@ -1,0 +1,12 @@
+import type { EntityManager } from '@mikro-orm/sqlite';
+import type { TokenKeys } from '../auth/tokens';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+
+/** What every service function needs: one forked EntityManager per request, plus app-wide settings. */
+export interface ServiceContext {
+  em: EntityManager;
+  config: Config;
+  clock: Clock;
+  tokenKeys: TokenKeys;
+}

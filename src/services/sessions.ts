@@ -1,0 +1,64 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Session, type User } from '../entities';
+import { NotFoundError, UnauthenticatedError } from './errors';
+import type { ServiceContext } from './serviceContext';
+
+/** 256 bits from the CSPRNG; the database only ever sees its SHA-256. */
+const SESSION_ID_BYTES = 32;
+
+export function hashSessionId(sessionId: string): string {
+  return createHash('sha256').update(sessionId).digest('hex');
+}
+
+export interface OpenedSession {
+  /** The raw id for the cookie. It is not stored anywhere. */
+  sessionId: string;
+  session: Session;
+}
+
+export async function openSession(ctx: ServiceContext, user: User): Promise<OpenedSession> {
+  const nowMs = ctx.clock();
+  const seconds = ctx.config.sessionSeconds;
+  const sessionId = randomBytes(SESSION_ID_BYTES).toString('base64url');
+  const session = ctx.em.create(Session, {
+    idHash: hashSessionId(sessionId),
+    user,
+    createdAt: new Date(nowMs),
+    expiresAt: seconds > 0 ? new Date(nowMs + seconds * 1000) : null,
+  });
+  await ctx.em.flush();
+  await ctx.em.nativeDelete(Session, { expiresAt: { $lt: new Date(nowMs) } });
+  return { sessionId, session };
+}
+
+/** The live session behind a cookie value. Expired sessions are deleted on sight. */
+export async function resolveSession(ctx: ServiceContext, sessionId: string): Promise<Session> {
+  const session = await ctx.em.findOne(Session, { idHash: hashSessionId(sessionId) }, { populate: ['user'] });
+  if (!session) throw new UnauthenticatedError('session_invalid');
+  if (session.expiresAt && session.expiresAt.getTime() < ctx.clock()) {
+    await ctx.em.nativeDelete(Session, { id: session.id });
+    throw new UnauthenticatedError('session_expired');
+  }
+  return session;
+}
+
+export async function closeSession(ctx: ServiceContext, sessionId: string): Promise<void> {
+  const deleted = await ctx.em.nativeDelete(Session, { idHash: hashSessionId(sessionId) });
+  if (deleted === 0) throw new NotFoundError('Session', 'current');
+}
+
+export async function listSessions(ctx: ServiceContext, user: User): Promise<Session[]> {
+  const now = new Date(ctx.clock());
+  return ctx.em.find(
+    Session,
+    { user: user.id, $or: [{ expiresAt: null }, { expiresAt: { $gte: now } }] },
+    { orderBy: { id: 'asc' } },
+  );
+}
+
+/** Ends one session of the user (by its numeric id), or all of them when `id` is null. */
+export async function revokeSessions(ctx: ServiceContext, user: User, id: number | null): Promise<number> {
+  const deleted = await ctx.em.nativeDelete(Session, { user: user.id, ...(id === null ? {} : { id }) });
+  if (id !== null && deleted === 0) throw new NotFoundError('Session', String(id));
+  return deleted;
+}

@@ -1,0 +1,104 @@
+import { raw, type FilterQuery } from '@mikro-orm/core';
+import { Ship, type User } from '../entities';
+import { NotFoundError } from './errors';
+import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
+import type { ServiceContext } from './serviceContext';
+import { checkMinimum, checkText, throwIfInvalid, type FieldErrorCollector } from './validation';
+
+export interface ShipInput {
+  affiliation: string;
+  category: string;
+  crew: number;
+  length: number;
+  manufacturer: string;
+  model: string;
+  shipClass: string;
+  roles: string[];
+}
+
+export interface ShipFilter {
+  affiliation?: string | null;
+  category?: string | null;
+  manufacturer?: string | null;
+  shipClass?: string | null;
+  /** Case-insensitive substring of the model name. */
+  modelContains?: string | null;
+}
+
+const TEXT_FIELDS = ['affiliation', 'category', 'manufacturer', 'model', 'shipClass'] as const;
+export const MAX_ROLES = 100;
+
+function checkShip(errors: FieldErrorCollector, input: Partial<ShipInput>): void {
+  for (const field of TEXT_FIELDS) {
+    const value = input[field];
+    if (value !== undefined) checkText(errors, field, value);
+  }
+  if (input.crew !== undefined) checkMinimum(errors, 'crew', input.crew, 1);
+  if (input.length !== undefined) checkMinimum(errors, 'length', input.length, 1);
+  if (input.roles !== undefined) {
+    if (input.roles.length > MAX_ROLES) errors.add('roles', `Longer than maximum length ${MAX_ROLES}.`);
+    input.roles.forEach((role, index) => checkText(errors, `roles.${index}`, role));
+  }
+}
+
+export async function getShip(ctx: ServiceContext, id: number): Promise<Ship> {
+  const ship = Number.isSafeInteger(id) ? await ctx.em.findOne(Ship, { id }) : null;
+  if (!ship) throw new NotFoundError('Ship', String(id));
+  return ship;
+}
+
+export async function listShips(ctx: ServiceContext, filter: ShipFilter, args: PageArgs): Promise<Page<Ship>> {
+  const { limit, afterId } = readPageArgs(args);
+  const [rows, totalCount] = await Promise.all([
+    ctx.em.find(Ship, { $and: [shipWhere(filter), { id: { $gt: afterId } }] }, { orderBy: { id: 'asc' }, limit: limit + 1 }),
+    ctx.em.count(Ship, shipWhere(filter)),
+  ]);
+  return toPage(rows, limit, totalCount);
+}
+
+/** A fresh condition per query: MikroORM's raw fragments may be used only once. */
+function shipWhere(filter: ShipFilter): FilterQuery<Ship> {
+  const where: FilterQuery<Ship> = {};
+  for (const field of ['affiliation', 'category', 'manufacturer', 'shipClass'] as const) {
+    const value = filter[field];
+    if (value != null) where[field] = value;
+  }
+  if (filter.modelContains) {
+    // LIKE with an explicit ESCAPE behaves the same on SQLite and PostgreSQL.
+    const pattern = `%${escapeLike(filter.modelContains.toLowerCase())}%`;
+    Object.assign(where, { [raw((alias) => `lower(${alias}.model) like ? escape '!'`, [pattern])]: [] });
+  }
+  return where;
+}
+
+/** All ships in id order, for dialects without pagination. */
+export async function allShips(ctx: ServiceContext): Promise<Ship[]> {
+  return ctx.em.find(Ship, {}, { orderBy: { id: 'asc' } });
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+export async function createShip(ctx: ServiceContext, creator: User | null, input: ShipInput): Promise<Ship> {
+  throwIfInvalid((errors) => checkShip(errors, input));
+  const now = new Date(ctx.clock());
+  const ship = ctx.em.create(Ship, { ...input, roles: [...input.roles], createdBy: creator, createdAt: now, updatedAt: now });
+  await ctx.em.flush();
+  return ship;
+}
+
+/** Applies the fields given; a full ShipInput replaces the ship. */
+export async function updateShip(ctx: ServiceContext, id: number, patch: Partial<ShipInput>): Promise<Ship> {
+  throwIfInvalid((errors) => checkShip(errors, patch));
+  const ship = await getShip(ctx, id);
+  const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+  ctx.em.assign(ship, { ...changes, updatedAt: new Date(ctx.clock()) });
+  await ctx.em.flush();
+  return ship;
+}
+
+export async function deleteShip(ctx: ServiceContext, id: number): Promise<void> {
+  const deleted = Number.isSafeInteger(id) ? await ctx.em.nativeDelete(Ship, { id }) : 0;
+  if (deleted === 0) throw new NotFoundError('Ship', String(id));
+}

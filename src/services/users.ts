@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { hashPassword, verifyPassword } from '../auth/passwords';
+import { Session, User } from '../entities';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
+import type { ServiceContext } from './serviceContext';
+import { checkEmail, checkPassword, checkText, throwIfInvalid, type FieldErrorCollector } from './validation';
+
+export interface RegisterInput {
+  username: string;
+  password: string;
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+}
+
+export interface UserPatch {
+  username?: string;
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  /** Replaces the password without asking for the old one; only compatibility routes use it. */
+  password?: string;
+}
+
+export const USERNAME_MIN_LENGTH = 2;
+const USERNAME_TAKEN = 'User already exists.';
+const EMAIL_TAKEN = 'Email already registered.';
+
+// A username containing "@" is an email address and doubles as the account's email, so a login
+// identifier can never match one user's username and another user's email.
+function checkIdentity(errors: FieldErrorCollector, username: string | undefined, email: string | null | undefined): void {
+  if (username !== undefined) checkText(errors, 'username', username, USERNAME_MIN_LENGTH);
+  if (email != null) checkEmail(errors, 'email', email);
+  if (username?.includes('@') && email !== username && !errors.has('username')) {
+    errors.add('username', 'A username containing "@" must be the account\'s email address.');
+  }
+}
+
+function checkNames(errors: FieldErrorCollector, input: { firstName?: string | null; lastName?: string | null }): void {
+  if (input.firstName != null) checkText(errors, 'firstName', input.firstName);
+  if (input.lastName != null) checkText(errors, 'lastName', input.lastName);
+}
+
+async function flushUnique(ctx: ServiceContext): Promise<void> {
+  try {
+    await ctx.em.flush();
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      const onEmail = /email/i.test(error.message);
+      throw new ConflictError(onEmail ? 'email' : 'username', onEmail ? EMAIL_TAKEN : USERNAME_TAKEN);
+    }
+    throw error;
+  }
+}
+
+export async function registerUser(ctx: ServiceContext, input: RegisterInput): Promise<User> {
+  const email = input.email ?? (input.username.includes('@') ? input.username : null);
+  throwIfInvalid((errors) => {
+    checkIdentity(errors, input.username, email);
+    checkPassword(errors, 'password', input.password, ctx.config.passwordMinLength);
+    checkNames(errors, input);
+  });
+  // The unique indexes decide races; this check only spares the argon2 work on obvious duplicates.
+  await assertIdentityFree(ctx, input.username, email, null);
+  const passwordHash = await hashPassword(input.password);
+  const now = new Date(ctx.clock());
+  const user = ctx.em.create(User, {
+    uuid: randomUUID(),
+    username: input.username,
+    email,
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    passwordHash,
+    tokenVersion: 0,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await flushUnique(ctx);
+  return user;
+}
+
+async function assertIdentityFree(ctx: ServiceContext, username: string | undefined, email: string | null | undefined, selfId: number | null): Promise<void> {
+  const or = [];
+  if (username !== undefined) or.push({ username });
+  if (email != null) or.push({ email });
+  if (or.length === 0) return;
+  const clash = await ctx.em.findOne(User, { $or: or, ...(selfId === null ? {} : { id: { $ne: selfId } }) });
+  if (!clash) return;
+  if (username !== undefined && clash.username === username) throw new ConflictError('username', USERNAME_TAKEN);
+  throw new ConflictError('email', EMAIL_TAKEN);
+}
+
+export async function getUser(ctx: ServiceContext, id: number): Promise<User> {
+  const user = Number.isSafeInteger(id) ? await ctx.em.findOne(User, { id }) : null;
+  if (!user) throw new NotFoundError('User', String(id));
+  return user;
+}
+
+export async function getUserByUuid(ctx: ServiceContext, uuid: string): Promise<User> {
+  const user = await ctx.em.findOne(User, { uuid });
+  if (!user) throw new NotFoundError('User', uuid);
+  return user;
+}
+
+export async function listUsers(ctx: ServiceContext, args: PageArgs): Promise<Page<User>> {
+  const { limit, afterId } = readPageArgs(args);
+  const [rows, totalCount] = await Promise.all([
+    ctx.em.find(User, { id: { $gt: afterId } }, { orderBy: { id: 'asc' }, limit: limit + 1 }),
+    ctx.em.count(User),
+  ]);
+  return toPage(rows, limit, totalCount);
+}
+
+export async function updateUser(ctx: ServiceContext, user: User, patch: UserPatch): Promise<User> {
+  const username = patch.username ?? user.username;
+  const email = patch.email === undefined ? user.email : patch.email;
+  throwIfInvalid((errors) => {
+    checkIdentity(errors, username, email);
+    checkNames(errors, patch);
+    if (patch.password !== undefined) checkPassword(errors, 'password', patch.password, ctx.config.passwordMinLength);
+  });
+  await assertIdentityFree(ctx, patch.username, patch.email, user.id);
+  if (patch.password !== undefined) await replacePassword(ctx, user, patch.password);
+  ctx.em.assign(user, {
+    username,
+    email,
+    ...(patch.firstName !== undefined && { firstName: patch.firstName }),
+    ...(patch.lastName !== undefined && { lastName: patch.lastName }),
+    updatedAt: new Date(ctx.clock()),
+  });
+  await flushUnique(ctx);
+  return user;
+}
+
+/** Sets a new password and invalidates every refresh token issued before it. */
+async function replacePassword(ctx: ServiceContext, user: User, password: string): Promise<void> {
+  user.passwordHash = await hashPassword(password);
+  user.tokenVersion += 1;
+}
+
+/**
+ * Changes the password after checking the current one. Every other session of the user ends and
+ * every refresh token stops working; `keepSessionId` is the session the request came in on.
+ */
+export async function changePassword(
+  ctx: ServiceContext,
+  user: User,
+  currentPassword: string,
+  newPassword: string,
+  keepSessionId: number | null,
+): Promise<User> {
+  throwIfInvalid((errors) => checkPassword(errors, 'newPassword', newPassword, ctx.config.passwordMinLength));
+  await ctx.em.populate(user, ['passwordHash']);
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    throw new ValidationError({ currentPassword: ['Incorrect password.'] });
+  }
+  await replacePassword(ctx, user, newPassword);
+  user.updatedAt = new Date(ctx.clock());
+  await ctx.em.flush();
+  await ctx.em.nativeDelete(Session, { user: user.id, ...(keepSessionId === null ? {} : { id: { $ne: keepSessionId } }) });
+  return user;
+}
+
+/** Deletes the user; the database removes their sessions and un-links their ships. */
+export async function deleteUser(ctx: ServiceContext, user: User): Promise<void> {
+  await ctx.em.nativeDelete(User, { id: user.id });
+  ctx.em.getUnitOfWork().unsetIdentity(user);
+}
+
+/** The user a login identifier names: an email when it contains "@", else a username. */
+export async function findUserForLogin(ctx: ServiceContext, identifier: string): Promise<User | null> {
+  const where = identifier.includes('@') ? { email: identifier } : { username: identifier };
+  return ctx.em.findOne(User, where, { populate: ['passwordHash'] });
+}

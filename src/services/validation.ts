@@ -1,0 +1,52 @@
+import { MAX_PASSWORD_BYTES, passwordBytes } from '../auth/passwords';
+import { ValidationError, type FieldErrors } from './errors';
+
+// Messages follow marshmallow's catalogue, which the TX dialect's clients already parse.
+export const MAX_TEXT_LENGTH = 255;
+
+export class FieldErrorCollector {
+  private readonly errors: FieldErrors = {};
+
+  add(field: string, message: string): void {
+    (this.errors[field] ??= []).push(message);
+  }
+
+  has(field: string): boolean {
+    return field in this.errors;
+  }
+
+  throwIfAny(): void {
+    if (Object.keys(this.errors).length > 0) throw new ValidationError(this.errors);
+  }
+}
+
+const codePoints = (value: string) => [...value].length;
+
+export function checkText(errors: FieldErrorCollector, field: string, value: string, min = 0, max = MAX_TEXT_LENGTH): void {
+  const length = codePoints(value);
+  if (length < min) errors.add(field, `Shorter than minimum length ${min}.`);
+  else if (length > max) errors.add(field, `Longer than maximum length ${max}.`);
+}
+
+export function checkPassword(errors: FieldErrorCollector, field: string, value: string, min: number): void {
+  if (passwordBytes(value) > MAX_PASSWORD_BYTES) errors.add(field, `Longer than maximum length ${MAX_PASSWORD_BYTES} bytes.`);
+  else if (codePoints(value) < min) errors.add(field, `Shorter than minimum length ${min}.`);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+export function checkEmail(errors: FieldErrorCollector, field: string, value: string): void {
+  if (!EMAIL.test(value)) errors.add(field, 'Not a valid email address.');
+  else checkText(errors, field, value);
+}
+
+export function checkMinimum(errors: FieldErrorCollector, field: string, value: number, min: number): void {
+  if (!Number.isSafeInteger(value)) errors.add(field, 'Not a valid integer.');
+  else if (value < min) errors.add(field, `Must be greater than or equal to ${min}.`);
+}
+
+export function throwIfInvalid(check: (errors: FieldErrorCollector) => void): void {
+  const errors = new FieldErrorCollector();
+  check(errors);
+  errors.throwIfAny();
+}
