@@ -18,7 +18,12 @@ export interface Config {
   passwordMinLength: number;
   seedDemo: boolean;
   bodyLimitBytes: number;
+  /** HB's AUTH_TYPE: when set, the only mechanism /api/v1 accepts. Null accepts them all. */
+  hbAuthType: HbAuthType | null;
 }
+
+export const HB_AUTH_TYPES = ['auth', 'basic_auth', 'session_auth', 'session_exp_auth', 'session_db_auth'] as const;
+export type HbAuthType = (typeof HB_AUTH_TYPES)[number];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -89,7 +94,13 @@ export function loadConfig(env: Env = process.env): Config {
     passwordMinLength: integer(['PASSWORD_MIN_LENGTH'], 4, positive),
     seedDemo: flag('SEED_DEMO', !production),
     bodyLimitBytes: integer(['BODY_LIMIT_BYTES'], 100 * 1024, positive),
+    hbAuthType: null,
   };
+  const authType = read('AUTH_TYPE');
+  if (authType !== undefined) {
+    if ((HB_AUTH_TYPES as readonly string[]).includes(authType)) config.hbAuthType = authType as HbAuthType;
+    else problems.push(`AUTH_TYPE must be one of ${HB_AUTH_TYPES.join(', ')}, got "${authType}"`);
+  }
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(config.sessionName)) {
     problems.push(`SESSION_NAME must be a valid cookie name, got "${config.sessionName}"`);
   }

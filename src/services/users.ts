@@ -113,6 +113,11 @@ export async function listUsers(ctx: ServiceContext, args: PageArgs): Promise<Pa
   return toPage(rows, limit, totalCount);
 }
 
+/** Every user in id order, for dialects without pagination. */
+export async function allUsers(ctx: ServiceContext): Promise<User[]> {
+  return ctx.em.find(User, {}, { orderBy: { id: 'asc' } });
+}
+
 export async function updateUser(ctx: ServiceContext, user: User, patch: UserPatch): Promise<User> {
   const username = patch.username ?? user.username;
   const email = patch.email === undefined ? user.email : patch.email;
