@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateShipDocument, DeleteShipDocument, LoginDocument, ShipByIdDocument, ShipsDocument, UpdateShipDocument } from './operations/generated';
+import { bearer, gql, startTestServer, type TestServer } from './support/testServer';
+
+let server: TestServer;
+let auth: { authorization: string };
+const queries: string[] = [];
+
+const xWing = {
+  affiliation: 'Rebel Alliance',
+  category: 'Starfighters',
+  crew: 1,
+  length: 13,
+  manufacturer: 'Incom Corporation',
+  model: 'T-70 X-Wing',
+  shipClass: 'Starfighter',
+  roles: ['Escort', 'Space Superiority Starfighter'],
+};
+
+beforeAll(async () => {
+  server = await startTestServer({ onQuery: (sql) => queries.push(sql) });
+  const { data } = await gql(server, LoginDocument, { username: 'user', password: 'password' });
+  if (data?.login.__typename !== 'TokenPair') throw new Error('login failed');
+  auth = { authorization: bearer(data.login.accessToken) };
+});
+afterAll(() => server.close());
+
+describe('ship queries', () => {
+  it('returns a demo ship with its roles in order', async () => {
+    const { data } = await gql(server, ShipByIdDocument, { id: 4 });
+    expect(data?.ship).toMatchObject({
+      __typename: 'Ship',
+      id: 4,
+      model: 'BTL-A4 Y-Wing',
+      crew: 1,
+      length: 16,
+      roles: ['Starfighter', 'Bomber', 'Escort', 'Scout', 'Courier', 'Shuttle'],
+      createdBy: null,
+    });
+    expect((await gql(server, ShipByIdDocument, { id: 999 })).data?.ship).toEqual({ __typename: 'NotFoundError', message: 'Ship 999 not found' });
+  });
+
+  it('filters and pages', async () => {
+    const empire = await gql(server, ShipsDocument, { filter: { affiliation: 'Empire', category: 'Starfighters' }, first: 3 });
+    const page = empire.data!.ships;
+    if (page.__typename !== 'ShipPage') throw new Error('expected a page');
+    expect(page.totalCount).toBe(4);
+    expect(page.nodes.map((s) => s.id)).toEqual([2, 3, 6]);
+    const rest = await gql(server, ShipsDocument, { filter: { affiliation: 'Empire', category: 'Starfighters' }, after: page.endCursor });
+    const next = rest.data!.ships;
+    if (next.__typename !== 'ShipPage') throw new Error('expected a page');
+    expect(next.nodes.map((s) => s.id)).toEqual([7]);
+    expect(next.hasNextPage).toBe(false);
+  });
+
+  it('matches modelContains case-insensitively and treats % and _ literally', async () => {
+    const tie = await gql(server, ShipsDocument, { filter: { modelContains: 'tie/' } });
+    expect(tie.data?.ships).toMatchObject({ totalCount: 4 });
+    const wildcard = await gql(server, ShipsDocument, { filter: { modelContains: '%' } });
+    expect(wildcard.data?.ships).toMatchObject({ totalCount: 0 });
+  });
+
+  it('loads ship creators in one batch, not one query per ship', async () => {
+    for (let i = 0; i < 5; i += 1) await gql(server, CreateShipDocument, { input: { ...xWing, model: `Batch ${i}` } }, auth);
+    queries.length = 0;
+    const { data } = await gql(server, ShipsDocument, { first: 100 });
+    const page = data!.ships;
+    if (page.__typename !== 'ShipPage') throw new Error('expected a page');
+    expect(page.nodes.filter((s) => s.createdBy?.username === 'user')).toHaveLength(5);
+    const userSelects = queries.filter((sql) => /from [`"]users[`"]/.test(sql));
+    expect(userSelects).toHaveLength(1);
+  });
+});
+
+describe('ship mutations', () => {
+  it('need authentication', async () => {
+    expect((await gql(server, CreateShipDocument, { input: xWing })).data?.createShip).toEqual({
+      __typename: 'UnauthenticatedError',
+      message: 'Authentication required',
+    });
+    expect((await gql(server, DeleteShipDocument, { id: 1 })).data?.deleteShip.__typename).toBe('UnauthenticatedError');
+  });
+
+  it('create, update and delete', async () => {
+    const created = (await gql(server, CreateShipDocument, { input: xWing }, auth)).data!.createShip;
+    expect(created).toMatchObject({ __typename: 'Ship', ...xWing, createdBy: { username: 'user' } });
+    if (created.__typename !== 'Ship') throw new Error('unreachable');
+    const updated = (await gql(server, UpdateShipDocument, { id: created.id, input: { crew: 2, roles: ['Trainer'] } }, auth)).data!.updateShip;
+    expect(updated).toMatchObject({ __typename: 'Ship', crew: 2, roles: ['Trainer'], model: 'T-70 X-Wing' });
+    expect((await gql(server, DeleteShipDocument, { id: created.id }, auth)).data?.deleteShip).toEqual({ __typename: 'DeletedShip', id: created.id });
+    expect((await gql(server, DeleteShipDocument, { id: created.id }, auth)).data?.deleteShip.__typename).toBe('NotFoundError');
+    expect((await gql(server, UpdateShipDocument, { id: created.id, input: { crew: 3 } }, auth)).data?.updateShip.__typename).toBe('NotFoundError');
+  });
+
+  it('validates per field', async () => {
+    const bad = { ...xWing, crew: 0, length: -4, model: 'm'.repeat(256), roles: ['ok', ''.padEnd(300, 'r')] };
+    const result = (await gql(server, CreateShipDocument, { input: bad }, auth)).data!.createShip;
+    if (result.__typename !== 'ValidationError') throw new Error(`expected ValidationError, got ${result.__typename}`);
+    expect(Object.fromEntries(result.fieldErrors.map((e) => [e.field, e.messages]))).toEqual({
+      crew: ['Must be greater than or equal to 1.'],
+      length: ['Must be greater than or equal to 1.'],
+      model: ['Longer than maximum length 255.'],
+      'roles.1': ['Longer than maximum length 255.'],
+    });
+  });
+
+  it('rejects wrong GraphQL types without a 500', async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...auth },
+      body: JSON.stringify({ query: 'mutation { createShip(input: {crew: "many"}) { __typename } }' }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string }[] };
+    expect(body.errors.length).toBeGreaterThan(0);
+  });
+});
