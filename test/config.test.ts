@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config';
+
+describe('loadConfig', () => {
+  it('has secure, working defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 5000,
+      databaseUrl: 'sqlite:data/hangar.sqlite',
+      jwtSecret: null,
+      accessTokenSeconds: 600,
+      refreshTokenSeconds: 2592000,
+      sessionName: '_my_session_id',
+      sessionSeconds: 86400,
+      cookieSecure: false,
+      passwordMinLength: 4,
+      seedDemo: true,
+      hbAuthType: null,
+    });
+  });
+
+  it('reads aliases and turns demo data off in production', () => {
+    const config = loadConfig({ API_PORT: '8080', API_HOST: '0.0.0.0', NODE_ENV: 'production' });
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', seedDemo: false, production: true });
+    expect(loadConfig({ PORT: '1', API_PORT: '2' }).port).toBe(1);
+  });
+
+  it('reports every problem at once', () => {
+    const env = { PORT: 'abc', TOKEN_DURATION: '0', JWT_SECRET: 'short', SEED_DEMO: 'maybe', DATABASE_URL: 'mysql://x', AUTH_TYPE: 'magic' };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'JWT_SECRET must be at least 32 bytes, got 5',
+        'DATABASE_URL must start with sqlite: or postgres://, got "mysql://x"',
+        'PORT must be an integer, got "abc"',
+        'TOKEN_DURATION must be at least 1, got 0',
+        'SEED_DEMO must be 1/0, true/false, yes/no or on/off, got "maybe"',
+        'AUTH_TYPE must be one of auth, basic_auth, session_auth, session_exp_auth, session_db_auth, got "magic"',
+      ]);
+    }
+  });
+
+  it('accepts a 32-byte JWT_SECRET and negative SESSION_DURATION (never expire)', () => {
+    const config = loadConfig({ JWT_SECRET: 'x'.repeat(32), SESSION_DURATION: '-1' });
+    expect(config.jwtSecret?.byteLength).toBe(32);
+    expect(config.sessionSeconds).toBe(-1);
+  });
+});
