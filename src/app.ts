@@ -12,7 +12,7 @@ export function buildApp(runtime: AppRuntime): express.Express {
 
   // Yoga parses its own bodies, so it is mounted before any body parser.
   const yoga = createGraphQLServer(runtime);
-  app.use(yoga.graphqlEndpoint, (req, res) => yoga(req, res, { req, res }));
+  app.use(yoga.graphqlEndpoint, (req, res) => runtime.requests.track(Promise.resolve(yoga(req, res, { req, res }))));
 
   // REST compatibility dialects; each router parses its own bodies.
   app.use(sessionApiRouter(runtime));

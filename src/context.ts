@@ -6,6 +6,7 @@ import { looksLikeJwt, type TokenKeys } from './auth/tokens';
 import { resolveViewer, type Viewer } from './auth/viewer';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import type { RequestTracker } from './requestTracker';
 import { UnauthenticatedError } from './services/errors';
 import type { ServiceContext } from './services/serviceContext';
 
@@ -15,6 +16,7 @@ export interface AppRuntime {
   config: Config;
   clock: Clock;
   tokenKeys: TokenKeys;
+  requests: RequestTracker;
 }
 
 export interface ResponseHeaderSink {

@@ -9,6 +9,7 @@ import type { Config } from './config';
 import type { AppRuntime } from './context';
 import { seedDemoData } from './db/demoData';
 import { initORM, type OrmOptions } from './db/orm';
+import { RequestTracker } from './requestTracker';
 
 export interface StartOptions extends OrmOptions {
   clock?: Clock;
@@ -31,7 +32,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const tokenKeys = await loadTokenKeys(em, config, clock);
     if (config.seedDemo) await seedDemoData(em, clock);
     await warmPasswordHasher();
-    const runtime: AppRuntime = { orm, config, clock, tokenKeys };
+    const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker() };
     const server = buildApp(runtime).listen(config.port, config.host);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
@@ -46,6 +47,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         (closing ??= (async () => {
           server.closeIdleConnections();
           await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+          // A client may hang up while its handler still awaits the database.
+          await runtime.requests.idle();
           await orm.close();
         })()),
     };

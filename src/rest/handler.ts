@@ -10,7 +10,7 @@ export type RestHandler = (ctx: RequestContext, req: Request, res: Response) => 
 export function withContext(runtime: AppRuntime, handler: RestHandler): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      await handler(await createContext(runtime, req, res), req, res);
+      await runtime.requests.track((async () => handler(await createContext(runtime, req, res), req, res))());
     } catch (error) {
       next(error);
     }
