@@ -18,6 +18,8 @@ export interface Config {
   passwordMinLength: number;
   seedDemo: boolean;
   bodyLimitBytes: number;
+  graphqlIntrospection: boolean;
+  graphqlFieldSuggestions: boolean;
   /** HB's AUTH_TYPE: when set, the only mechanism /api/v1 accepts. Null accepts them all. */
   hbAuthType: HbAuthType | null;
 }
@@ -94,6 +96,8 @@ export function loadConfig(env: Env = process.env): Config {
     passwordMinLength: integer(['PASSWORD_MIN_LENGTH'], 4, positive),
     seedDemo: flag('SEED_DEMO', !production),
     bodyLimitBytes: integer(['BODY_LIMIT_BYTES'], 100 * 1024, positive),
+    graphqlIntrospection: flag('GRAPHQL_INTROSPECTION', !production),
+    graphqlFieldSuggestions: flag('GRAPHQL_FIELD_SUGGESTIONS', !production),
     hbAuthType: null,
   };
   const authType = read('AUTH_TYPE');

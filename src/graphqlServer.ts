@@ -1,9 +1,21 @@
 import type { Request, Response } from 'express';
-import { GraphQLError } from 'graphql';
-import { createYoga } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { createContext, type AppRuntime, type RequestContext } from './context';
+import { armorConfig } from './graphqlLimits';
 import { schema } from './schema';
+
+/** Headers that make a browser preflight a request, so a cross-site form or image cannot forge it. */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
+
+const disableIntrospection: Plugin = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(NoSchemaIntrospectionCustomRule);
+  },
+};
 
 interface ServerContext {
   req: Request;
@@ -20,6 +32,12 @@ export function createGraphQLServer(runtime: AppRuntime) {
     graphiql: { title: 'Hangar GraphiQL' },
     batching: false,
     maskedErrors: { isDev: false },
+    plugins: [
+      // JSON bodies are never "simple" requests; GET and form-encoded requests must carry a CSRF header.
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      EnvelopArmorPlugin(armorConfig(!runtime.config.graphqlFieldSuggestions)),
+      ...(runtime.config.graphqlIntrospection ? [] : [disableIntrospection]),
+    ],
     context: async ({ req, res }) => {
       const ctx = await createContext(runtime, req, res);
       if (ctx.authError) {

@@ -29,6 +29,16 @@ export const ShipRef = builder.objectRef<Ship>('Ship').implement({
 
 const ShipPage = pageType('ShipPage', ShipRef);
 
+builder.objectField(UserRef, 'ships', (t) =>
+  t.loadableGroup({
+    type: ShipRef,
+    description: 'Ships this user created, oldest first.',
+    load: (userIds: number[], ctx) => ctx.em.find(Ship, { createdBy: { $in: userIds } }, { orderBy: { id: 'asc' } }),
+    group: (ship) => ship.createdBy!.id,
+    resolve: (user) => user.id,
+  }),
+);
+
 const ShipInput = builder.inputType('ShipInput', {
   fields: (t) => ({
     affiliation: t.string({ required: true }),

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GRAPHQL_LIMITS } from '../src/graphqlLimits';
+import { startTestServer, type TestServer } from './support/testServer';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+async function post(query: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string }[] } };
+}
+
+const rejectedWith = (body: { errors?: { message: string }[] }, text: string) => body.errors?.some((e) => e.message.includes(text)) ?? false;
+
+/** A selection `depth` fields deep, through User.ships and Ship.createdBy. */
+function nested(depth: number): string {
+  let selection = 'id';
+  for (let level = depth - 1; level >= 2; level -= 1) selection = `${level % 2 === 0 ? 'ships' : 'createdBy'} { ${selection} }`;
+  return `user(id: 1) { ... on User { ${selection} } }`;
+}
+
+describe('depth limit', () => {
+  it(`accepts depth ${GRAPHQL_LIMITS.maxDepth} and rejects ${GRAPHQL_LIMITS.maxDepth + 1}`, async () => {
+    const ok = await post(`{ ${nested(GRAPHQL_LIMITS.maxDepth)} }`);
+    expect(ok.body.errors).toBeUndefined();
+    const deep = await post(`{ ${nested(GRAPHQL_LIMITS.maxDepth + 1)} }`);
+    expect(rejectedWith(deep.body, `Query depth limit of ${GRAPHQL_LIMITS.maxDepth} exceeded`)).toBe(true);
+    expect(deep.body.data).toBeUndefined();
+  });
+
+  it('counts a fragment named __schema (a known bypass)', async () => {
+    const ok = await post(`query { ...__schema } fragment __schema on Query { ${nested(GRAPHQL_LIMITS.maxDepth)} }`);
+    expect(ok.body.errors).toBeUndefined();
+    const deep = await post(`query { ...__schema } fragment __schema on Query { ${nested(GRAPHQL_LIMITS.maxDepth + 1)} }`);
+    expect(rejectedWith(deep.body, 'Query depth limit')).toBe(true);
+  });
+
+  it('counts an operation named __schema', async () => {
+    const deep = await post(`query __schema { ${nested(GRAPHQL_LIMITS.maxDepth + 1)} }`);
+    expect(rejectedWith(deep.body, 'Query depth limit')).toBe(true);
+  });
+
+  it('still lets GraphiQL introspect the schema', async () => {
+    const introspection = await post('{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }');
+    expect(introspection.body.errors).toBeUndefined();
+  });
+});
+
+describe('alias limit', () => {
+  const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+  it(`accepts ${GRAPHQL_LIMITS.maxAliases} aliases and rejects ${GRAPHQL_LIMITS.maxAliases + 1}`, async () => {
+    expect((await post(aliases(GRAPHQL_LIMITS.maxAliases))).body.errors).toBeUndefined();
+    expect(rejectedWith((await post(aliases(GRAPHQL_LIMITS.maxAliases + 1))).body, `Aliases limit of ${GRAPHQL_LIMITS.maxAliases} exceeded`)).toBe(true);
+  });
+});
+
+describe('directive limit', () => {
+  const directives = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `d${i}: __typename @include(if: true)`).join(' ')} }`;
+  it(`accepts ${GRAPHQL_LIMITS.maxDirectives} directives and rejects ${GRAPHQL_LIMITS.maxDirectives + 1}`, async () => {
+    expect((await post(directives(GRAPHQL_LIMITS.maxDirectives))).body.errors).toBeUndefined();
+    expect(rejectedWith((await post(directives(GRAPHQL_LIMITS.maxDirectives + 1))).body, `Directives limit of ${GRAPHQL_LIMITS.maxDirectives} exceeded`)).toBe(true);
+  });
+});
+
+describe('token limit', () => {
+  // 38 fixed tokens plus one per role string (commas are not tokens in GraphQL).
+  const tokens = (n: number) =>
+    `mutation { createShip(input: {affiliation: "a", category: "b", crew: 1, length: 1, manufacturer: "m", model: "x", shipClass: "c", roles: [${Array(n - 38).fill('"r"').join(', ')}]}) { __typename } }`;
+  it(`accepts ${GRAPHQL_LIMITS.maxTokens} tokens and rejects ${GRAPHQL_LIMITS.maxTokens + 1}`, async () => {
+    expect((await post(tokens(GRAPHQL_LIMITS.maxTokens))).body.errors).toBeUndefined();
+    expect(rejectedWith((await post(tokens(GRAPHQL_LIMITS.maxTokens + 1))).body, `Token limit of ${GRAPHQL_LIMITS.maxTokens} exceeded`)).toBe(true);
+  });
+});
+
+describe('cost limit', () => {
+  // ships(first: k) { __typename } costs (2 + 1.5) * k; each top-level __typename costs 1.
+  const costing = (total: number) => {
+    const k = Math.floor((total - 2) / 3.5);
+    const rest = total - 3.5 * k;
+    return `{ ships(first: ${k}) { __typename } ${Array(rest).fill('__typename').join(' ')} }`;
+  };
+  it(`accepts cost ${GRAPHQL_LIMITS.maxCost} and rejects ${GRAPHQL_LIMITS.maxCost + 1}`, async () => {
+    const ok = await post(costing(GRAPHQL_LIMITS.maxCost));
+    expect(ok.body.errors).toBeUndefined();
+    const over = await post(costing(GRAPHQL_LIMITS.maxCost + 1));
+    expect(rejectedWith(over.body, `Query Cost limit of ${GRAPHQL_LIMITS.maxCost} exceeded, found ${GRAPHQL_LIMITS.maxCost + 1}`)).toBe(true);
+  });
+});
+
+describe('CSRF and GET', () => {
+  it('refuses a simple (form-encoded) POST without a CSRF header', async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: '_my_session_id=x' },
+      body: 'query=%7B__typename%7D',
+    });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe('Required CSRF header(s) not present');
+  });
+
+  it('refuses a GET query without a CSRF header, and accepts one with it', async () => {
+    const url = `${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`;
+    expect((await fetch(url)).status).toBe(403);
+    const ok = await fetch(url, { headers: { 'x-graphql-yoga-csrf': '1' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('refuses mutations over GET', async () => {
+    const url = `${server.url}/graphql?query=${encodeURIComponent('mutation { deleteMe { __typename } }')}`;
+    const response = await fetch(url, { headers: { 'x-graphql-yoga-csrf': '1', authorization: 'Basic dXNlcjpwYXNzd29yZA==' } });
+    expect(response.status).toBe(405);
+    const me = await post('{ me { id } }', { authorization: 'Basic dXNlcjpwYXNzd29yZA==' });
+    expect(me.body.data).toEqual({ me: { id: 1 } });
+  });
+});
+
+describe('production switches', () => {
+  it('turn introspection and field suggestions off', async () => {
+    const production = await startTestServer({ env: { NODE_ENV: 'production', SEED_DEMO: '0' } });
+    try {
+      const query = async (q: string) => {
+        const r = await fetch(`${production.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
+        return (await r.json()) as { errors?: { message: string }[] };
+      };
+      expect((await query('{ __schema { types { name } } }')).errors?.[0]?.message).toMatch(/introspection/i);
+      const typo = await query('{ shipz { __typename } }');
+      expect(typo.errors?.[0]?.message).toBe('Cannot query field "shipz" on type "Query". [Suggestion hidden]');
+    } finally {
+      await production.close();
+    }
+  });
+
+  it('are on outside production', async () => {
+    const typo = await post('{ shipz { __typename } }');
+    expect(typo.body.errors?.[0]?.message).toMatch(/Did you mean "ship/);
+  });
+});
