@@ -1,6 +1,7 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, MeDocument, RefreshTokenDocument, RevokeTokenDocument } from './operations/generated';
+import { REFRESH_REUSE_GRACE_SECONDS } from '../src/services/tokens';
 import { bearer, gql, startTestServer, type TestServer } from './support/testServer';
 
 let server: TestServer;
@@ -58,14 +59,39 @@ describe('expiry (injected clock)', () => {
 });
 
 describe('refresh', () => {
-  it('rotates: a new pair, and the old refresh token stops working', async () => {
+  it('rotates: a new pair in the same family', async () => {
     const first = await login();
     const { data } = await gql(server, RefreshTokenDocument, { refreshToken: first.refreshToken });
     if (data?.refreshToken.__typename !== 'TokenPair') throw new Error('refresh failed');
     expect(data.refreshToken.refreshToken).not.toBe(first.refreshToken);
     expect((await meWith(data.refreshToken.accessToken)).data?.me?.username).toBe('user');
-    const replay = await gql(server, RefreshTokenDocument, { refreshToken: first.refreshToken });
-    expect(replay.data?.refreshToken).toMatchObject({ __typename: 'UnauthenticatedError', message: 'Token has been revoked' });
+    const family = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).fam;
+    expect(family(data.refreshToken.refreshToken)).toBe(family(first.refreshToken));
+  });
+
+  it(`tolerates a concurrent refresh within ${REFRESH_REUSE_GRACE_SECONDS} s`, async () => {
+    const { refreshToken } = await login();
+    const results = await Promise.all([1, 2].map(() => gql(server, RefreshTokenDocument, { refreshToken })));
+    expect(results.map((r) => r.data?.refreshToken.__typename)).toEqual(['TokenPair', 'TokenPair']);
+    server.clock.advance(REFRESH_REUSE_GRACE_SECONDS);
+    expect((await gql(server, RefreshTokenDocument, { refreshToken })).data?.refreshToken.__typename).toBe('TokenPair');
+  });
+
+  it('replaying a rotated refresh token after the grace window revokes its whole family', async () => {
+    const stolen = await login();
+    const rotated = (await gql(server, RefreshTokenDocument, { refreshToken: stolen.refreshToken })).data!.refreshToken;
+    if (rotated.__typename !== 'TokenPair') throw new Error('refresh failed');
+    const unrelated = await login();
+    server.clock.advance(REFRESH_REUSE_GRACE_SECONDS + 1);
+
+    const replay = await gql(server, RefreshTokenDocument, { refreshToken: stolen.refreshToken });
+    expect(replay.data?.refreshToken).toEqual({ __typename: 'UnauthenticatedError', message: 'Token has been revoked' });
+    // The legitimate holder's newer tokens from the same login die with it...
+    expect((await gql(server, RefreshTokenDocument, { refreshToken: rotated.refreshToken })).data?.refreshToken.__typename).toBe('UnauthenticatedError');
+    expect(errorOf(await meWith(rotated.accessToken))).toBe('Token has been revoked');
+    // ...but another login of the same user is untouched.
+    expect((await meWith(unrelated.accessToken)).data?.me?.username).toBe('user');
+    expect((await gql(server, RefreshTokenDocument, { refreshToken: unrelated.refreshToken })).data?.refreshToken.__typename).toBe('TokenPair');
   });
 
   it('refuses an access token where a refresh token is needed, and the reverse', async () => {
@@ -104,7 +130,7 @@ describe('revocation', () => {
 describe('forged tokens are rejected', () => {
   const now = () => Math.floor(server.clock.ms / 1000);
   const secret = () => server.running.runtime.tokenKeys.secret;
-  const claims = () => ({ type: 'access', ver: 0 });
+  const claims = () => ({ type: 'access', ver: 0, fam: crypto.randomUUID() });
   const sign = (alg: string, typ: string, build: (jwt: SignJWT) => SignJWT, key: Uint8Array = secret()) =>
     build(new SignJWT(claims()).setProtectedHeader({ alg, typ }).setIssuedAt(now()).setNotBefore(now()).setExpirationTime(now() + 60).setJti(crypto.randomUUID()))
       .sign(key);
@@ -122,6 +148,7 @@ describe('forged tokens are rejected', () => {
     ['no aud', () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('hangar')), 'Invalid token'],
     ['foreign aud', () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('hangar').setAudience('someone-else')), 'Invalid token'],
     ['foreign iss', () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('evil').setAudience('hangar')), 'Invalid token'],
+    ['nbf in the future', () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('hangar').setAudience('hangar').setNotBefore(now() + 60)), 'Invalid token'],
     ['header typ of a refresh token', () => sign('HS256', 'rt+jwt', (j) => j.setSubject(sub).setIssuer('hangar').setAudience('hangar')), 'Invalid token'],
     ['unknown subject', () => sign('HS256', 'at+jwt', (j) => j.setSubject(crypto.randomUUID()).setIssuer('hangar').setAudience('hangar')), 'The account no longer exists'],
   ])('%s', async (_name, forge, message) => {

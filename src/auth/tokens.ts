@@ -18,6 +18,8 @@ export interface TokenClaims {
   type: TokenType;
   /** The user's tokenVersion when the token was issued. */
   ver: number;
+  /** Login family: every token descended from one login by refreshing shares it. */
+  fam: string;
 }
 
 export interface SignedToken {
@@ -35,12 +37,13 @@ export async function signToken(
   type: TokenType,
   subject: string,
   version: number,
+  family: string,
   nowMs: number,
   lifetimeSeconds: number,
 ): Promise<SignedToken> {
   const iat = Math.floor(nowMs / 1000);
-  const claims: TokenClaims = { sub: subject, jti: randomUUID(), iat, exp: iat + lifetimeSeconds, type, ver: version };
-  const token = await new SignJWT({ type, ver: version })
+  const claims: TokenClaims = { sub: subject, jti: randomUUID(), iat, exp: iat + lifetimeSeconds, type, ver: version, fam: family };
+  const token = await new SignJWT({ type, ver: version, fam: family })
     .setProtectedHeader({ alg: ALGORITHM, typ: HEADER_TYPES[type] })
     .setSubject(subject)
     .setJti(claims.jti)
@@ -95,7 +98,7 @@ export async function verifyTokenSignature(
   }
   const type = payload.type;
   if (type !== 'access' && type !== 'refresh') throw new UnauthenticatedError('invalid_claims');
-  if (!Number.isSafeInteger(payload.ver)) throw new UnauthenticatedError('invalid_claims');
+  if (!Number.isSafeInteger(payload.ver) || typeof payload.fam !== 'string') throw new UnauthenticatedError('invalid_claims');
   if (header.typ !== HEADER_TYPES[type]) throw new UnauthenticatedError('invalid_claims');
   if (type !== expected) {
     throw new UnauthenticatedError(expected === 'access' ? 'access_token_required' : 'refresh_token_required');
@@ -107,6 +110,7 @@ export async function verifyTokenSignature(
     exp: payload.exp!,
     type,
     ver: payload.ver as number,
+    fam: payload.fam,
   };
 }
 

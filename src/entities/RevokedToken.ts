@@ -1,11 +1,16 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-/** A revoked JWT, kept until the token would have expired anyway. */
+/**
+ * A revoked JWT (by jti) or a whole login family (`family:<fam>`), kept until the tokens it covers
+ * would have expired anyway.
+ */
 export const RevokedToken = defineEntity({
   name: 'RevokedToken',
   tableName: 'revoked_tokens',
   properties: {
-    jti: p.string().length(64).primary(),
+    jti: p.string().length(80).primary(),
+    reason: p.enum(['logout', 'rotated', 'family']).default('logout'),
+    revokedAt: p.datetime().nullable(),
     expiresAt: p.datetime().index(),
   },
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { signToken, verifyTokenSignature, type TokenClaims, type TokenType } from '../auth/tokens';
 import { RevokedToken, User } from '../entities';
@@ -11,40 +12,74 @@ export interface TokenPair {
   expiresIn: number;
 }
 
-export async function issueAccessToken(ctx: ServiceContext, user: User): Promise<string> {
+/**
+ * A rotated refresh token presented again within this many seconds is taken for a concurrent
+ * refresh from the same client; later, for a stolen copy, and its whole family is revoked.
+ */
+export const REFRESH_REUSE_GRACE_SECONDS = 10;
+
+const familyKey = (family: string) => `family:${family}`;
+
+/** An access token; without a family it starts one of its own (RA's /api/token). */
+export async function issueAccessToken(ctx: ServiceContext, user: User, family: string = randomUUID()): Promise<string> {
   const { config, tokenKeys, clock } = ctx;
-  return (await signToken(tokenKeys, 'access', user.uuid, user.tokenVersion, clock(), config.accessTokenSeconds)).token;
+  return (await signToken(tokenKeys, 'access', user.uuid, user.tokenVersion, family, clock(), config.accessTokenSeconds)).token;
 }
 
-export async function issueTokens(ctx: ServiceContext, user: User): Promise<TokenPair> {
+/** A new access and refresh token; a login starts a new family, a refresh continues one. */
+export async function issueTokens(ctx: ServiceContext, user: User, family: string = randomUUID()): Promise<TokenPair> {
   const { config, tokenKeys, clock } = ctx;
-  const refresh = await signToken(tokenKeys, 'refresh', user.uuid, user.tokenVersion, clock(), config.refreshTokenSeconds);
-  return { accessToken: await issueAccessToken(ctx, user), refreshToken: refresh.token, expiresIn: config.accessTokenSeconds };
+  const refresh = await signToken(tokenKeys, 'refresh', user.uuid, user.tokenVersion, family, clock(), config.refreshTokenSeconds);
+  return { accessToken: await issueAccessToken(ctx, user, family), refreshToken: refresh.token, expiresIn: config.accessTokenSeconds };
 }
 
 export interface VerifiedToken {
   user: User;
   claims: TokenClaims;
+  /** Set when a refresh token that was already rotated comes back within the grace window. */
+  rotatedRecently?: boolean;
 }
 
-/** Full verification: signature and claims, then revocation, then that the user still exists. */
+/** Full verification: signature and claims, then revocation (token and family), then the user. */
 export async function verifyToken(ctx: ServiceContext, token: string, type: TokenType): Promise<VerifiedToken> {
   const claims = await verifyTokenSignature(ctx.tokenKeys, token, type, ctx.clock());
-  const [revoked, user] = await Promise.all([
-    ctx.em.findOne(RevokedToken, { jti: claims.jti }),
+  const [revocations, user] = await Promise.all([
+    ctx.em.find(RevokedToken, { jti: { $in: [claims.jti, familyKey(claims.fam)] } }),
     ctx.em.findOne(User, { uuid: claims.sub }),
   ]);
-  if (revoked) throw new UnauthenticatedError('revoked');
+  if (revocations.some((r) => r.reason === 'family')) throw new UnauthenticatedError('revoked');
+  const revoked = revocations[0];
+  let rotatedRecently = false;
+  if (revoked) {
+    if (type !== 'refresh' || revoked.reason !== 'rotated') throw new UnauthenticatedError('revoked');
+    const age = (ctx.clock() - (revoked.revokedAt?.getTime() ?? 0)) / 1000;
+    if (age > REFRESH_REUSE_GRACE_SECONDS) {
+      // Reuse of a rotated refresh token: someone holds a copy. End the whole login.
+      await revokeFamily(ctx, claims.fam);
+      throw new UnauthenticatedError('revoked');
+    }
+    rotatedRecently = true;
+  }
   if (!user) throw new UnauthenticatedError('user_gone');
   if (type === 'refresh' && claims.ver !== user.tokenVersion) throw new UnauthenticatedError('revoked');
-  return { user, claims };
+  return { user, claims, rotatedRecently };
+}
+
+async function recordRevocation(ctx: ServiceContext, jti: string, reason: RevokedToken['reason'], expiresAt: Date): Promise<void> {
+  const now = new Date(ctx.clock());
+  await ctx.em.upsert(RevokedToken, { jti, reason, revokedAt: now, expiresAt });
+  // Entries outlive their tokens only until the next revocation.
+  await ctx.em.nativeDelete(RevokedToken, { expiresAt: { $lt: now } });
 }
 
 export async function revokeClaims(ctx: ServiceContext, claims: TokenClaims): Promise<void> {
-  const now = new Date(ctx.clock());
-  await ctx.em.upsert(RevokedToken, { jti: claims.jti, expiresAt: new Date(claims.exp * 1000) });
-  // Entries outlive their token only until the next revocation.
-  await ctx.em.nativeDelete(RevokedToken, { expiresAt: { $lt: now } });
+  await recordRevocation(ctx, claims.jti, 'logout', new Date(claims.exp * 1000));
+}
+
+/** Revokes every token of a login family, access and refresh alike. */
+export async function revokeFamily(ctx: ServiceContext, family: string): Promise<void> {
+  const longest = Math.max(ctx.config.refreshTokenSeconds, ctx.config.accessTokenSeconds);
+  await recordRevocation(ctx, familyKey(family), 'family', new Date(ctx.clock() + longest * 1000));
 }
 
 /** Revokes a token of the given type after verifying it; revoking twice reports `revoked`. */
@@ -56,15 +91,16 @@ export async function revokeToken(ctx: ServiceContext, token: string, type: Toke
 
 /**
  * Exchanges a refresh token for a new access token. With `rotate` the presented refresh token is
- * revoked and a new one issued; without it (TX's /auth/refresh) the refresh token stays valid.
+ * retired and a new one issued in the same family; presenting a retired one again after the grace
+ * window revokes the family. Without `rotate` (TX's /auth/refresh) the refresh token stays valid.
  */
 export async function refreshTokens(ctx: ServiceContext, refreshToken: string, rotate: boolean): Promise<TokenPair> {
-  const { user, claims } = await verifyToken(ctx, refreshToken, 'refresh');
+  const { user, claims, rotatedRecently } = await verifyToken(ctx, refreshToken, 'refresh');
   if (!rotate) {
-    return { accessToken: await issueAccessToken(ctx, user), refreshToken, expiresIn: ctx.config.accessTokenSeconds };
+    return { accessToken: await issueAccessToken(ctx, user, claims.fam), refreshToken, expiresIn: ctx.config.accessTokenSeconds };
   }
-  await revokeClaims(ctx, claims);
-  return issueTokens(ctx, user);
+  if (!rotatedRecently) await recordRevocation(ctx, claims.jti, 'rotated', new Date(claims.exp * 1000));
+  return issueTokens(ctx, user, claims.fam);
 }
 
 /** Reads the unverified type claim, only to choose which verification to run. */
