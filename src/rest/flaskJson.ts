@@ -47,5 +47,7 @@ export function flaskJson(value: unknown): string {
 
 /** Sends a Flask-style JSON body with `Content-Type: application/json` and no charset. */
 export function sendJson(res: Response, status: number, body: unknown): void {
-  res.status(status).set('Content-Type', 'application/json').send(Buffer.from(flaskJson(body)));
+  // setHeader, not res.set: Express 5's res.set appends "; charset=utf-8" to JSON types.
+  res.status(status).setHeader('Content-Type', 'application/json');
+  res.send(Buffer.from(flaskJson(body)));
 }

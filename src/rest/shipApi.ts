@@ -1,7 +1,190 @@
-import { Router } from 'express';
-import type { AppRuntime } from '../context';
+import { Router, type Request } from 'express';
+import type { AppRuntime, RequestContext } from '../context';
+import type { User } from '../entities';
+import { authenticatePassword } from '../services/credentials';
+import { NotFoundError, UnauthenticatedError } from '../services/errors';
+import { allShips, createShip, deleteShip, getShip, updateShip } from '../services/ships';
+import { issueTokens, refreshTokens, revokeClaims, revokeToken } from '../services/tokens';
+import { allUsers, assertSelf, deleteUser, getUser, registerUser, updateUser } from '../services/users';
+import { hasFormContentType, hasJsonContentType, isPlainObject, rawBody, readJson } from './bodies';
+import { sendJson } from './flaskJson';
+import { withContext, type RestHandler } from './handler';
+import { methodNotAllowed } from './httpErrors';
+import { absoluteLocation } from './location';
+import { readShipBody, readUserBody } from './shipApiInput';
+import { shipApiErrors, rememberCredentials, TxProblem } from './shipApiErrors';
+import { shipJson, userJson } from './shipApiOutput';
 
-/** TX: the JWT ship API (`/auth/*`, `/api/users`, `/api/ships`). */
-export function shipApiRouter(_runtime: AppRuntime): Router {
-  return Router();
+// TX: the JWT ship API (`/auth/*`, `/api/users`, `/api/ships`). `/api/users` also serves RA's
+// registration and lookup (decision 3). Flask's `<int:id>`: ASCII digits only, anything else is 404.
+
+function pathId(req: Request, resource: 'User' | 'Ship'): number {
+  const raw = String(req.params.id);
+  if (!/^\d+$/.test(raw)) throw new NotFoundError(resource, raw);
+  return Number(raw);
+}
+
+/** Any viewer (token, Basic password or session, decision 2); otherwise why not, in TX's words. */
+function accessUser(ctx: RequestContext): User {
+  if (ctx.viewer) return ctx.viewer.user;
+  throw ctx.authError ?? new UnauthenticatedError('missing');
+}
+
+/** The raw token of a refresh-only endpoint; its checks happen when the service verifies it. */
+function presentedRefreshToken(ctx: RequestContext): string {
+  const { credentials } = ctx;
+  switch (credentials.kind) {
+    case 'token':
+      return credentials.token;
+    case 'malformed':
+      throw new UnauthenticatedError('malformed_header');
+    case 'password':
+      throw new UnauthenticatedError('refresh_token_required');
+    default:
+      throw new UnauthenticatedError('missing');
+  }
+}
+
+/** `/api/users` and `/api/ships` read the raw body as JSON whatever the type, except form posts. */
+function jsonBody(req: Request): unknown {
+  const parsed = hasFormContentType(req) ? { ok: false as const } : readJson(req);
+  if (!parsed.ok) throw new TxProblem(400);
+  return parsed.value;
+}
+
+// Python truthiness, which decides "missing" for the login fields.
+const isFalsy = (value: unknown) =>
+  !value || (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
+
+const login: RestHandler = async (ctx, req, res) => {
+  const parsed = hasJsonContentType(req) ? readJson(req) : { ok: false as const };
+  if (!parsed.ok || !isPlainObject(parsed.value)) throw new TxProblem(400);
+  const { username, password } = parsed.value;
+  if (isFalsy(username) || isFalsy(password)) throw new TxProblem(400, 'Username or password missing.');
+  if (typeof username !== 'string' || typeof password !== 'string') throw new UnauthenticatedError('wrong_password');
+  const tokens = await issueTokens(ctx, await authenticatePassword(ctx, username, password));
+  sendJson(res, 200, { access_token: tokens.accessToken, refresh_token: tokens.refreshToken });
+};
+
+const refresh: RestHandler = async (ctx, _req, res) => {
+  const tokens = await refreshTokens(ctx, presentedRefreshToken(ctx), false);
+  sendJson(res, 200, { access_token: tokens.accessToken });
+};
+
+const LOGGED_OUT = { message: 'Successfully logged out.' };
+
+const logoutAccess: RestHandler = async (ctx, _req, res) => {
+  accessUser(ctx);
+  const claims = ctx.viewer?.claims;
+  if (!claims) throw new UnauthenticatedError('access_token_required');
+  await revokeClaims(ctx, claims);
+  sendJson(res, 200, LOGGED_OUT);
+};
+
+const logoutRefresh: RestHandler = async (ctx, _req, res) => {
+  await revokeToken(ctx, presentedRefreshToken(ctx), 'refresh');
+  sendJson(res, 200, LOGGED_OUT);
+};
+
+const listUsers: RestHandler = async (ctx, _req, res) => {
+  sendJson(res, 200, (await allUsers(ctx)).map(userJson));
+};
+
+const showUser: RestHandler = async (ctx, req, res) => {
+  sendJson(res, 200, userJson(await getUser(ctx, pathId(req, 'User'))));
+};
+
+const createUser: RestHandler = async (ctx, req, res) => {
+  const body = readUserBody(ctx, jsonBody(req));
+  if (body.id !== undefined) throw new TxProblem(400);
+  const user = await registerUser(ctx, { username: body.username, password: body.password });
+  res.set('Location', absoluteLocation(req, `/api/users/${user.id}`));
+  sendJson(res, 201, userJson(user));
+};
+
+const replaceUser: RestHandler = async (ctx, req, res) => {
+  const id = pathId(req, 'User');
+  assertSelf(accessUser(ctx), id);
+  const target = await getUser(ctx, id);
+  const body = readUserBody(ctx, jsonBody(req), target);
+  if (body.id !== undefined && body.id !== id) throw new TxProblem(400, 'Request data id has to match resource id.');
+  sendJson(res, 200, userJson(await updateUser(ctx, target, { username: body.username, password: body.password })));
+};
+
+const removeUser: RestHandler = async (ctx, req, res) => {
+  const id = pathId(req, 'User');
+  assertSelf(accessUser(ctx), id);
+  await deleteUser(ctx, await getUser(ctx, id));
+  res.status(204).end();
+};
+
+const listShips: RestHandler = async (ctx, _req, res) => {
+  sendJson(res, 200, (await allShips(ctx)).map(shipJson));
+};
+
+const showShip: RestHandler = async (ctx, req, res) => {
+  sendJson(res, 200, shipJson(await getShip(ctx, pathId(req, 'Ship'))));
+};
+
+const addShip: RestHandler = async (ctx, req, res) => {
+  const creator = accessUser(ctx);
+  const body = readShipBody(jsonBody(req));
+  if (body.id !== undefined) throw new TxProblem(400);
+  const ship = await createShip(ctx, creator, body.input);
+  res.set('Location', absoluteLocation(req, `/api/ships/${ship.id}`));
+  sendJson(res, 201, shipJson(ship));
+};
+
+const replaceShip: RestHandler = async (ctx, req, res) => {
+  const id = pathId(req, 'Ship');
+  accessUser(ctx);
+  const body = readShipBody(jsonBody(req));
+  if (body.id !== undefined && body.id !== id) {
+    await getShip(ctx, id);
+    throw new TxProblem(400, 'Request data id has to match resource id.');
+  }
+  sendJson(res, 200, shipJson(await updateShip(ctx, id, body.input)));
+};
+
+const removeShip: RestHandler = async (ctx, req, res) => {
+  const id = pathId(req, 'Ship');
+  accessUser(ctx);
+  await deleteShip(ctx, id);
+  res.status(204).end();
+};
+
+export function shipApiRouter(runtime: AppRuntime): Router {
+  const router = Router({ strict: true, caseSensitive: true });
+  const body = rawBody(runtime.config.bodyLimitBytes);
+  const handle = (handler: RestHandler) =>
+    withContext(runtime, async (ctx, req, res) => {
+      rememberCredentials(res, ctx.credentials);
+      await handler(ctx, req, res);
+    });
+
+  router.post('/auth/login', body, handle(login));
+  router.post('/auth/refresh', handle(refresh));
+  router.delete('/auth/logout', handle(logoutAccess));
+  router.delete('/auth/logout2', handle(logoutRefresh));
+  router.all('/auth/login', methodNotAllowed('OPTIONS, POST'));
+  router.all('/auth/refresh', methodNotAllowed('OPTIONS, POST'));
+  router.all(['/auth/logout', '/auth/logout2'], methodNotAllowed('DELETE, OPTIONS'));
+
+  router.get('/api/users', handle(listUsers));
+  router.post('/api/users', body, handle(createUser));
+  router.get('/api/users/:id', handle(showUser));
+  router.put('/api/users/:id', body, handle(replaceUser));
+  router.delete('/api/users/:id', handle(removeUser));
+
+  router.get('/api/ships', handle(listShips));
+  router.post('/api/ships', body, handle(addShip));
+  router.get('/api/ships/:id', handle(showShip));
+  router.put('/api/ships/:id', body, handle(replaceShip));
+  router.delete('/api/ships/:id', handle(removeShip));
+
+  router.all(['/api/users', '/api/ships'], methodNotAllowed('GET, HEAD, OPTIONS, POST'));
+  router.all(['/api/users/:id', '/api/ships/:id'], methodNotAllowed('DELETE, GET, HEAD, OPTIONS, PUT'));
+
+  router.use(shipApiErrors(runtime.clock));
+  return router;
 }

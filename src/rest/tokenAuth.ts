@@ -1,7 +1,46 @@
-import { Router } from 'express';
-import type { AppRuntime } from '../context';
+import { Router, type ErrorRequestHandler } from 'express';
+import type { AppRuntime, RequestContext } from '../context';
+import type { User } from '../entities';
+import { UnauthenticatedError } from '../services/errors';
+import { issueAccessToken } from '../services/tokens';
+import { sendJson } from './flaskJson';
+import { withContext, type RestHandler } from './handler';
+import { clientErrorStatus, methodNotAllowed, reasonPhrase } from './httpErrors';
 
-/** RA: the token-auth API (`/api/token`, `/api/resource`). `/api/users` lives in shipApi.ts (decision 3). */
-export function tokenAuthRouter(_runtime: AppRuntime): Router {
-  return Router();
+// RA: the token-auth API (`/api/token`, `/api/resource`). `/api/users` lives in shipApi.ts
+// (decision 3). Any credential identifies the viewer (decision 2); a token in the Basic username
+// is one of them.
+
+function viewerUser(ctx: RequestContext): User {
+  if (ctx.viewer) return ctx.viewer.user;
+  throw ctx.authError ?? new UnauthenticatedError('missing');
+}
+
+const token: RestHandler = async (ctx, _req, res) => {
+  const user = viewerUser(ctx);
+  sendJson(res, 200, { duration: ctx.config.accessTokenSeconds, token: await issueAccessToken(ctx, user) });
+};
+
+const resource: RestHandler = async (ctx, _req, res) => {
+  sendJson(res, 200, { data: `Hello, ${viewerUser(ctx).username}!` });
+};
+
+/** Flask-HTTPAuth's refusal (spec §1.3): the one RA error that is not JSON. */
+const tokenAuthErrors: ErrorRequestHandler = (error, _req, res, next) => {
+  if (error instanceof UnauthenticatedError) {
+    res.status(401).set('WWW-Authenticate', 'Basic realm="Authentication Required"').type('text/html; charset=utf-8').send('Unauthorized Access');
+    return;
+  }
+  const status = clientErrorStatus(error);
+  if (status !== null) return sendJson(res, status, { error: reasonPhrase(status) });
+  next(error);
+};
+
+export function tokenAuthRouter(runtime: AppRuntime): Router {
+  const router = Router({ strict: true, caseSensitive: true });
+  router.get('/api/token', withContext(runtime, token));
+  router.get('/api/resource', withContext(runtime, resource));
+  router.all(['/api/token', '/api/resource'], methodNotAllowed('GET, HEAD, OPTIONS'));
+  router.use(tokenAuthErrors);
+  return router;
 }

@@ -41,6 +41,11 @@ function checkShip(errors: FieldErrorCollector, input: Partial<ShipInput>): void
   }
 }
 
+/** createShip's and updateShip's checks on whichever fields are given, without touching the database. */
+export function validateShipInput(input: Partial<ShipInput>): void {
+  throwIfInvalid((errors) => checkShip(errors, input));
+}
+
 export async function getShip(ctx: ServiceContext, id: number): Promise<Ship> {
   const ship = Number.isSafeInteger(id) ? await ctx.em.findOne(Ship, { id }) : null;
   if (!ship) throw new NotFoundError('Ship', String(id));

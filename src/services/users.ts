@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { Session, User } from '../entities';
-import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
 import type { ServiceContext } from './serviceContext';
 import { checkEmail, checkPassword, checkText, throwIfInvalid, type FieldErrorCollector } from './validation';
@@ -79,6 +79,23 @@ export async function registerUser(ctx: ServiceContext, input: RegisterInput): P
   });
   await flushUnique(ctx);
   return user;
+}
+
+/**
+ * registerUser's checks (updateUser's when `user` is given) on whichever of username and password
+ * are given, without touching the database, for dialects that report every field's errors at once.
+ */
+export function validateUserFields(ctx: ServiceContext, fields: { username?: string; password?: string }, user: User | null = null): void {
+  throwIfInvalid((errors) => {
+    const { username, password } = fields;
+    if (username !== undefined) checkIdentity(errors, username, user ? user.email : username.includes('@') ? username : null);
+    if (password !== undefined) checkPassword(errors, 'password', password, ctx.config.passwordMinLength);
+  });
+}
+
+/** Only the user themselves may change or delete their account through the compatibility routes. */
+export function assertSelf(actor: User, userId: number): void {
+  if (actor.id !== userId) throw new ForbiddenError();
 }
 
 async function assertIdentityFree(ctx: ServiceContext, username: string | undefined, email: string | null | undefined, selfId: number | null): Promise<void> {

@@ -1,0 +1,20 @@
+import type { Ship, User } from '../entities';
+
+/** Decision 3/4: TX clients read `id` and `name`, RA clients read `username`. */
+export function userJson(user: User): { id: number; name: string; username: string } {
+  return { id: user.id, name: user.username, username: user.username };
+}
+
+export function shipJson(ship: Ship): Record<string, unknown> {
+  return {
+    affiliation: ship.affiliation,
+    category: ship.category,
+    crew: ship.crew,
+    id: ship.id,
+    length: ship.length,
+    manufacturer: ship.manufacturer,
+    model: ship.model,
+    roles: ship.roles,
+    ship_class: ship.shipClass,
+  };
+}
