@@ -8,7 +8,7 @@ import { tokenAuthRouter } from './rest/tokenAuth';
 export function buildApp(runtime: AppRuntime): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', runtime.config.trustProxy);
 
   // Yoga parses its own bodies, so it is mounted before any body parser.
   const yoga = createGraphQLServer(runtime);

@@ -18,6 +18,13 @@ export interface Config {
   passwordMinLength: number;
   seedDemo: boolean;
   bodyLimitBytes: number;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-* headers to believe. False trusts none. */
+  trustProxy: boolean | number | string;
+  rateLimitWindowSeconds: number;
+  /** Password attempts per client IP per window, across all accounts. */
+  rateLimitPerIp: number;
+  /** Password attempts per account and client IP per window. */
+  rateLimitPerAccount: number;
   graphqlIntrospection: boolean;
   graphqlFieldSuggestions: boolean;
   /** HB's AUTH_TYPE: when set, the only mechanism /api/v1 accepts. Null accepts them all. */
@@ -37,6 +44,14 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const MIN_SECRET_BYTES = 32;
+
+/** TRUST_PROXY: unset/0/false trusts no proxy; a hop count; or addresses/subnets/names Express understands. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -96,6 +111,10 @@ export function loadConfig(env: Env = process.env): Config {
     passwordMinLength: integer(['PASSWORD_MIN_LENGTH'], 4, positive),
     seedDemo: flag('SEED_DEMO', !production),
     bodyLimitBytes: integer(['BODY_LIMIT_BYTES'], 100 * 1024, positive),
+    trustProxy: trustProxy(read('TRUST_PROXY')),
+    rateLimitWindowSeconds: integer(['RATE_LIMIT_WINDOW'], 900, positive),
+    rateLimitPerIp: integer(['RATE_LIMIT_PER_IP'], 100, positive),
+    rateLimitPerAccount: integer(['RATE_LIMIT_PER_ACCOUNT'], 10, positive),
     graphqlIntrospection: flag('GRAPHQL_INTROSPECTION', !production),
     graphqlFieldSuggestions: flag('GRAPHQL_FIELD_SUGGESTIONS', !production),
     hbAuthType: null,

@@ -7,7 +7,8 @@ import { resolveViewer, type Viewer } from './auth/viewer';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { RequestTracker } from './requestTracker';
-import { UnauthenticatedError } from './services/errors';
+import type { AuditLog } from './services/authEvents';
+import { RateLimitedError, UnauthenticatedError } from './services/errors';
 import type { ServiceContext } from './services/serviceContext';
 
 /** Built once at start-up and shared by every request. */
@@ -17,6 +18,7 @@ export interface AppRuntime {
   clock: Clock;
   tokenKeys: TokenKeys;
   requests: RequestTracker;
+  audit: AuditLog;
 }
 
 export interface ResponseHeaderSink {
@@ -28,7 +30,7 @@ export interface RequestContext extends ServiceContext {
   credentials: Credentials;
   viewer: Viewer | null;
   /** Why the presented credentials were refused; null when they were fine or absent. */
-  authError: UnauthenticatedError | null;
+  authError: UnauthenticatedError | RateLimitedError | null;
   secure: boolean;
   setCookie(cookie: string): void;
 }
@@ -36,10 +38,12 @@ export interface RequestContext extends ServiceContext {
 export interface ContextRequest {
   headers: IncomingMessage['headers'];
   secure?: boolean;
+  /** Express's req.ip, which honours TRUST_PROXY. */
+  ip?: string;
 }
 
 export async function createContext(runtime: AppRuntime, req: ContextRequest, res: ResponseHeaderSink): Promise<RequestContext> {
-  const { config, clock, tokenKeys } = runtime;
+  const { config, clock, tokenKeys, audit } = runtime;
   const em = runtime.orm.em.fork();
   const credentials = readCredentials(req.headers, config.sessionName, looksLikeJwt);
   const ctx: RequestContext = {
@@ -47,6 +51,8 @@ export async function createContext(runtime: AppRuntime, req: ContextRequest, re
     config,
     clock,
     tokenKeys,
+    audit,
+    clientIp: req.ip ?? 'unknown',
     credentials,
     viewer: null,
     authError: null,
@@ -56,10 +62,10 @@ export async function createContext(runtime: AppRuntime, req: ContextRequest, re
   try {
     ctx.viewer = await resolveViewer(ctx, credentials);
   } catch (error) {
-    if (!(error instanceof UnauthenticatedError)) throw error;
+    if (!(error instanceof UnauthenticatedError || error instanceof RateLimitedError)) throw error;
     ctx.authError = error;
     // A dead session cookie is cleared so the browser's next request is plainly anonymous.
-    if (credentials.kind === 'session') ctx.setCookie(clearedSessionCookie(config, ctx));
+    if (credentials.kind === 'session' && error instanceof UnauthenticatedError) ctx.setCookie(clearedSessionCookie(config, ctx));
   }
   return ctx;
 }

@@ -3,9 +3,11 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { createContext, type AppRuntime, type RequestContext } from './context';
 import { armorConfig } from './graphqlLimits';
+import { rateLimitedGraphQLError } from './schema/errors';
+import { RateLimitedError } from './services/errors';
 import { schema } from './schema';
 
 /** Headers that make a browser preflight a request, so a cross-site form or image cannot forge it. */
@@ -31,7 +33,15 @@ export function createGraphQLServer(runtime: AppRuntime) {
     renderGraphiQL,
     graphiql: { title: 'Hangar GraphiQL' },
     batching: false,
-    maskedErrors: { isDev: false },
+    maskedErrors: {
+      isDev: false,
+      // Throttling is a status the client must see (429 + Retry-After), not an internal error.
+      // Resolvers convert it themselves (withThrottle); this catches any that do not.
+      maskError: (error, message, isDev) =>
+        error instanceof GraphQLError && error.originalError instanceof RateLimitedError
+          ? rateLimitedGraphQLError(error.originalError, error)
+          : maskError(error, message, isDev),
+    },
     plugins: [
       // JSON bodies are never "simple" requests; GET and form-encoded requests must carry a CSRF header.
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
@@ -40,6 +50,7 @@ export function createGraphQLServer(runtime: AppRuntime) {
     ],
     context: async ({ req, res }) => {
       const ctx = await createContext(runtime, req, res);
+      if (ctx.authError instanceof RateLimitedError) throw rateLimitedGraphQLError(ctx.authError);
       if (ctx.authError) {
         // Bad credentials fail the whole request; they never fall back to anonymous.
         throw new GraphQLError(ctx.authError.message, {

@@ -10,9 +10,12 @@ import type { AppRuntime } from './context';
 import { seedDemoData } from './db/demoData';
 import { initORM, type OrmOptions } from './db/orm';
 import { RequestTracker } from './requestTracker';
+import { jsonLineAuditLog, type AuditLog } from './services/authEvents';
 
 export interface StartOptions extends OrmOptions {
   clock?: Clock;
+  /** Where auth events go; JSON lines on stdout by default. */
+  audit?: AuditLog;
 }
 
 export interface RunningServer {
@@ -32,7 +35,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const tokenKeys = await loadTokenKeys(em, config, clock);
     if (config.seedDemo) await seedDemoData(em, clock);
     await warmPasswordHasher();
-    const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker() };
+    const audit = options.audit ?? jsonLineAuditLog(clock);
+    const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker(), audit };
     const server = buildApp(runtime).listen(config.port, config.host);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
+import type { RateLimitedError } from '../services/errors';
 import { sendJson } from './flaskJson';
 
 // Pieces the Flask dialects share for errors that come from HTTP itself rather than the domain.
@@ -29,4 +30,10 @@ export function methodNotAllowed(allow: string): RequestHandler {
     if (req.method === 'OPTIONS') res.status(200).end();
     else sendJson(res, 405, { error: reasonPhrase(405) });
   };
+}
+
+/** 429 with Retry-After; `body` is the dialect's error shape. */
+export function sendRateLimited(res: Response, error: RateLimitedError, body: unknown): void {
+  res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  sendJson(res, 429, body);
 }

@@ -5,11 +5,12 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  RateLimitedError,
   UnauthenticatedError,
   ValidationError,
 } from '../services/errors';
 import { sendJson } from './flaskJson';
-import { clientErrorStatus, reasonPhrase } from './httpErrors';
+import { clientErrorStatus, reasonPhrase, sendRateLimited } from './httpErrors';
 import { jwtFailure } from './jwtErrors';
 import { addServiceErrors, MarshmallowError, type Messages } from './marshmallow';
 
@@ -47,6 +48,7 @@ export function shipApiErrors(clock: Clock): ErrorRequestHandler {
     if (error instanceof ConflictError) return sendJson(res, 400, txBody(400, error.message));
     if (error instanceof NotFoundError) return sendJson(res, 404, txBody(404));
     if (error instanceof ForbiddenError) return sendJson(res, 403, txBody(403));
+    if (error instanceof RateLimitedError) return sendRateLimited(res, error, txBody(429, error.message));
     if (error instanceof UnauthenticatedError) {
       const credentials = (res.locals.credentials as Credentials | undefined) ?? { kind: 'none' };
       const failure = jwtFailure(error, credentials, Math.floor(clock() / 1000));

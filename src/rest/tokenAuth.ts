@@ -1,11 +1,11 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import type { AppRuntime, RequestContext } from '../context';
 import type { User } from '../entities';
-import { UnauthenticatedError } from '../services/errors';
+import { RateLimitedError, UnauthenticatedError } from '../services/errors';
 import { issueAccessToken } from '../services/tokens';
 import { sendJson } from './flaskJson';
 import { withContext, type RestHandler } from './handler';
-import { clientErrorStatus, methodNotAllowed, reasonPhrase } from './httpErrors';
+import { clientErrorStatus, methodNotAllowed, reasonPhrase, sendRateLimited } from './httpErrors';
 
 // RA: the token-auth API (`/api/token`, `/api/resource`). `/api/users` lives in shipApi.ts
 // (decision 3). Any credential identifies the viewer (decision 2); a token in the Basic username
@@ -31,6 +31,7 @@ const tokenAuthErrors: ErrorRequestHandler = (error, _req, res, next) => {
     res.status(401).set('WWW-Authenticate', 'Basic realm="Authentication Required"').type('text/html; charset=utf-8').send('Unauthorized Access');
     return;
   }
+  if (error instanceof RateLimitedError) return sendRateLimited(res, error, { error: reasonPhrase(429), message: error.message });
   const status = clientErrorStatus(error);
   if (status !== null) return sendJson(res, status, { error: reasonPhrase(status) });
   next(error);

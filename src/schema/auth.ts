@@ -6,6 +6,7 @@ import { closeSession, listSessions, openSession, revokeSessions } from '../serv
 import type { TokenType } from '../auth/tokens';
 import { issueTokens, refreshTokens, revokeToken, typeOfToken, type TokenPair } from '../services/tokens';
 import { builder } from './builder';
+import { withThrottle } from './errors';
 import { UserRef } from './user';
 
 const TokenPairRef = builder.objectRef<TokenPair>('TokenPair').implement({
@@ -64,7 +65,7 @@ builder.mutationFields((t) => ({
     description: 'Issues an access and a refresh token. `username` may also be the email address.',
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     errors: { types: [UnauthenticatedError] },
-    resolve: async (_root, args, ctx) => issueTokens(ctx, await authenticatePassword(ctx, args.username, args.password)),
+    resolve: (_root, args, ctx) => withThrottle(async () => issueTokens(ctx, await authenticatePassword(ctx, args.username, args.password))),
   }),
   refreshToken: t.field({
     type: TokenPairRef,
@@ -90,7 +91,7 @@ builder.mutationFields((t) => ({
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     errors: { types: [UnauthenticatedError] },
     resolve: async (_root, args, ctx) => {
-      const user = await authenticatePassword(ctx, args.username, args.password);
+      const user = await withThrottle(() => authenticatePassword(ctx, args.username, args.password));
       const { sessionId, session } = await openSession(ctx, user);
       ctx.setCookie(sessionCookie(ctx.config, ctx, sessionId));
       return { user, session };

@@ -1,7 +1,9 @@
+import { GraphQLError } from 'graphql';
 import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  RateLimitedError,
   UnauthenticatedError,
   ValidationError,
 } from '../services/errors';
@@ -55,3 +57,28 @@ builder.objectType(ForbiddenError, {
   name: 'ForbiddenError',
   interfaces: [ErrorInterface],
 });
+
+/**
+ * Throttling is not a typed result: it fails the operation with HTTP 429 and Retry-After, so
+ * clients and proxies treat it like any other rate limit.
+ */
+export function rateLimitedGraphQLError(error: RateLimitedError, located?: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: located?.nodes,
+    path: located?.path,
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: error.retryAfterSeconds,
+      http: { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
+    },
+  });
+}
+
+/** Runs a resolver body, turning RateLimitedError into the GraphQL error above. */
+export async function withThrottle<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof RateLimitedError ? rateLimitedGraphQLError(error) : error;
+  }
+}

@@ -35,6 +35,14 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/** Too many attempts; the client may retry after `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  override name = 'RateLimitedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many attempts, try again later');
+  }
+}
+
 /** Why a credential was refused. Dialects that report finer detail (TX's JWT errors) switch on it. */
 export type AuthFailureReason =
   | 'missing'

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sqlite';
 import type { TokenKeys } from '../auth/tokens';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import type { AuditLog } from './authEvents';
 
 /** What every service function needs: one forked EntityManager per request, plus app-wide settings. */
 export interface ServiceContext {
@@ -9,4 +10,7 @@ export interface ServiceContext {
   config: Config;
   clock: Clock;
   tokenKeys: TokenKeys;
+  audit: AuditLog;
+  /** The client's address (through trusted proxies only), for throttling and the audit log. */
+  clientIp: string;
 }

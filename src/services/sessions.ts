@@ -28,6 +28,7 @@ export async function openSession(ctx: ServiceContext, user: User): Promise<Open
   });
   await ctx.em.flush();
   await ctx.em.nativeDelete(Session, { expiresAt: { $lt: new Date(nowMs) } });
+  ctx.audit({ event: 'session_opened', userId: user.id, sessionId: session.id, ip: ctx.clientIp });
   return { sessionId, session };
 }
 
@@ -37,14 +38,17 @@ export async function resolveSession(ctx: ServiceContext, sessionId: string): Pr
   if (!session) throw new UnauthenticatedError('session_invalid');
   if (session.expiresAt && session.expiresAt.getTime() < ctx.clock()) {
     await ctx.em.nativeDelete(Session, { id: session.id });
+    ctx.audit({ event: 'session_closed', userId: session.user.id, sessionIds: [session.id], reason: 'expired', ip: ctx.clientIp });
     throw new UnauthenticatedError('session_expired');
   }
   return session;
 }
 
 export async function closeSession(ctx: ServiceContext, sessionId: string): Promise<void> {
-  const deleted = await ctx.em.nativeDelete(Session, { idHash: hashSessionId(sessionId) });
-  if (deleted === 0) throw new NotFoundError('Session', 'current');
+  const session = await ctx.em.findOne(Session, { idHash: hashSessionId(sessionId) });
+  if (!session) throw new NotFoundError('Session', 'current');
+  await ctx.em.nativeDelete(Session, { id: session.id });
+  ctx.audit({ event: 'session_closed', userId: session.user.id, sessionIds: [session.id], reason: 'logout', ip: ctx.clientIp });
 }
 
 export async function listSessions(ctx: ServiceContext, user: User): Promise<Session[]> {
@@ -58,7 +62,22 @@ export async function listSessions(ctx: ServiceContext, user: User): Promise<Ses
 
 /** Ends one session of the user (by its numeric id), or all of them when `id` is null. */
 export async function revokeSessions(ctx: ServiceContext, user: User, id: number | null): Promise<number> {
-  const deleted = await ctx.em.nativeDelete(Session, { user: user.id, ...(id === null ? {} : { id }) });
-  if (id !== null && deleted === 0) throw new NotFoundError('Session', String(id));
-  return deleted;
+  return endSessions(ctx, user, id === null ? {} : { id }, 'revoked', id);
+}
+
+/** Ends the user's sessions matching `where`; `required` makes an empty match a NotFoundError. */
+export async function endSessions(
+  ctx: ServiceContext,
+  user: User,
+  where: { id?: number | { $ne: number } },
+  reason: 'revoked' | 'password_changed',
+  required: number | null = null,
+): Promise<number> {
+  const sessions = await ctx.em.find(Session, { user: user.id, ...where }, { fields: ['id'] });
+  if (required !== null && sessions.length === 0) throw new NotFoundError('Session', String(required));
+  if (sessions.length === 0) return 0;
+  const sessionIds = sessions.map((s) => s.id);
+  await ctx.em.nativeDelete(Session, { id: { $in: sessionIds } });
+  ctx.audit({ event: 'session_closed', userId: user.id, sessionIds, reason, ip: ctx.clientIp });
+  return sessionIds.length;
 }

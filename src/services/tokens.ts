@@ -22,15 +22,19 @@ const familyKey = (family: string) => `family:${family}`;
 
 /** An access token; without a family it starts one of its own (RA's /api/token). */
 export async function issueAccessToken(ctx: ServiceContext, user: User, family: string = randomUUID()): Promise<string> {
-  const { config, tokenKeys, clock } = ctx;
-  return (await signToken(tokenKeys, 'access', user.uuid, user.tokenVersion, family, clock(), config.accessTokenSeconds)).token;
+  return sign(ctx, user, 'access', family, ctx.config.accessTokenSeconds);
+}
+
+async function sign(ctx: ServiceContext, user: User, type: TokenType, family: string, lifetimeSeconds: number): Promise<string> {
+  const { token, claims } = await signToken(ctx.tokenKeys, type, user.uuid, user.tokenVersion, family, ctx.clock(), lifetimeSeconds);
+  ctx.audit({ event: 'token_issued', userId: user.id, tokenType: type, jti: claims.jti, family, ip: ctx.clientIp });
+  return token;
 }
 
 /** A new access and refresh token; a login starts a new family, a refresh continues one. */
 export async function issueTokens(ctx: ServiceContext, user: User, family: string = randomUUID()): Promise<TokenPair> {
-  const { config, tokenKeys, clock } = ctx;
-  const refresh = await signToken(tokenKeys, 'refresh', user.uuid, user.tokenVersion, family, clock(), config.refreshTokenSeconds);
-  return { accessToken: await issueAccessToken(ctx, user, family), refreshToken: refresh.token, expiresIn: config.accessTokenSeconds };
+  const refreshToken = await sign(ctx, user, 'refresh', family, ctx.config.refreshTokenSeconds);
+  return { accessToken: await issueAccessToken(ctx, user, family), refreshToken, expiresIn: ctx.config.accessTokenSeconds };
 }
 
 export interface VerifiedToken {
@@ -55,7 +59,7 @@ export async function verifyToken(ctx: ServiceContext, token: string, type: Toke
     const age = (ctx.clock() - (revoked.revokedAt?.getTime() ?? 0)) / 1000;
     if (age > REFRESH_REUSE_GRACE_SECONDS) {
       // Reuse of a rotated refresh token: someone holds a copy. End the whole login.
-      await revokeFamily(ctx, claims.fam);
+      await revokeFamily(ctx, claims.fam, 'refresh_token_reuse');
       throw new UnauthenticatedError('revoked');
     }
     rotatedRecently = true;
@@ -74,12 +78,14 @@ async function recordRevocation(ctx: ServiceContext, jti: string, reason: Revoke
 
 export async function revokeClaims(ctx: ServiceContext, claims: TokenClaims): Promise<void> {
   await recordRevocation(ctx, claims.jti, 'logout', new Date(claims.exp * 1000));
+  ctx.audit({ event: 'token_revoked', jti: claims.jti, reason: 'logout', ip: ctx.clientIp });
 }
 
 /** Revokes every token of a login family, access and refresh alike. */
-export async function revokeFamily(ctx: ServiceContext, family: string): Promise<void> {
+export async function revokeFamily(ctx: ServiceContext, family: string, reason: 'refresh_token_reuse' | 'logout'): Promise<void> {
   const longest = Math.max(ctx.config.refreshTokenSeconds, ctx.config.accessTokenSeconds);
   await recordRevocation(ctx, familyKey(family), 'family', new Date(ctx.clock() + longest * 1000));
+  ctx.audit({ event: 'token_family_revoked', family, reason, ip: ctx.clientIp });
 }
 
 /** Revokes a token of the given type after verifying it; revoking twice reports `revoked`. */
@@ -99,7 +105,10 @@ export async function refreshTokens(ctx: ServiceContext, refreshToken: string, r
   if (!rotate) {
     return { accessToken: await issueAccessToken(ctx, user, claims.fam), refreshToken, expiresIn: ctx.config.accessTokenSeconds };
   }
-  if (!rotatedRecently) await recordRevocation(ctx, claims.jti, 'rotated', new Date(claims.exp * 1000));
+  if (!rotatedRecently) {
+    await recordRevocation(ctx, claims.jti, 'rotated', new Date(claims.exp * 1000));
+    ctx.audit({ event: 'token_revoked', jti: claims.jti, reason: 'rotated', ip: ctx.clientIp });
+  }
   return issueTokens(ctx, user, claims.fam);
 }
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { hashPassword, verifyPassword } from '../auth/passwords';
-import { Session, User } from '../entities';
+import { User } from '../entities';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
 import type { ServiceContext } from './serviceContext';
+import { endSessions } from './sessions';
 import { checkEmail, checkPassword, checkText, throwIfInvalid, type FieldErrorCollector } from './validation';
 
 export interface RegisterInput {
@@ -181,7 +182,7 @@ export async function changePassword(
   await replacePassword(ctx, user, newPassword);
   user.updatedAt = new Date(ctx.clock());
   await ctx.em.flush();
-  await ctx.em.nativeDelete(Session, { user: user.id, ...(keepSessionId === null ? {} : { id: { $ne: keepSessionId } }) });
+  await endSessions(ctx, user, keepSessionId === null ? {} : { id: { $ne: keepSessionId } }, 'password_changed');
   return user;
 }
 

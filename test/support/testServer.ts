@@ -5,6 +5,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
+import type { AuthEvent } from '../../src/services/authEvents';
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -28,6 +29,8 @@ export interface TestServer {
   databaseFile: string;
   clock: TestClock;
   running: RunningServer;
+  /** Auth events the server logged, instead of printing them. */
+  events: (AuthEvent & { ip: string })[];
   close(): Promise<void>;
 }
 
@@ -48,12 +51,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     SEED_DEMO: '1',
     ...options.env,
   });
-  const running = await startServer(config, { clock: clock.now, onQuery: options.onQuery });
+  const events: TestServer['events'] = [];
+  const running = await startServer(config, { clock: clock.now, onQuery: options.onQuery, audit: (event) => events.push(event) });
   return {
     url: running.url,
     databaseFile,
     clock,
     running,
+    events,
     close: async () => {
       await running.close();
       temp?.cleanup();
