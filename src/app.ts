@@ -1,5 +1,7 @@
 import express, { type ErrorRequestHandler } from 'express';
+import helmet from 'helmet';
 import type { AppRuntime } from './context';
+import { graphiqlPage, wantsGraphiQL } from './graphiqlPage';
 import { createGraphQLServer } from './graphqlServer';
 import { sessionApiRouter } from './rest/sessionApi';
 import { shipApiRouter } from './rest/shipApi';
@@ -10,9 +12,21 @@ export function buildApp(runtime: AppRuntime): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', runtime.config.trustProxy);
 
+  // An API answers with data, never with a document to render: the strictest CSP fits everything
+  // but the GraphiQL page, which gets its own below.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
+    }),
+  );
+
   // Yoga parses its own bodies, so it is mounted before any body parser.
-  const yoga = createGraphQLServer(runtime);
-  app.use(yoga.graphqlEndpoint, (req, res) => runtime.requests.track(Promise.resolve(yoga(req, res, { req, res }))));
+  const graphiql = graphiqlPage('Hangar GraphiQL');
+  const yoga = createGraphQLServer(runtime, graphiql.html);
+  app.use(yoga.graphqlEndpoint, (req, res) => {
+    if (wantsGraphiQL(req.method, req.headers.accept)) res.setHeader('Content-Security-Policy', graphiql.contentSecurityPolicy);
+    return runtime.requests.track(Promise.resolve(yoga(req, res, { req, res })));
+  });
 
   // REST compatibility dialects; each router parses its own bodies.
   app.use(sessionApiRouter(runtime));

@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { createContext, type AppRuntime, type RequestContext } from './context';
@@ -25,13 +24,12 @@ interface ServerContext {
 }
 
 /** Yoga at /graphql. GraphiQL is rendered from the installed package, never from a CDN. */
-export function createGraphQLServer(runtime: AppRuntime) {
+export function createGraphQLServer(runtime: AppRuntime, graphiqlHtml: string) {
   return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    renderGraphiQL,
-    graphiql: { title: 'Hangar GraphiQL' },
+    renderGraphiQL: () => graphiqlHtml,
     batching: false,
     maskedErrors: {
       isDev: false,

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './support/testServer';
+
+// Drives GraphiQL in a real browser under the page's Content-Security-Policy.
+// Needs Debian's chromium (apt-get install chromium); skipped, and says so, without it.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) console.warn(`graphiql-browser.test.ts skipped: no Chromium at ${CHROMIUM}`);
+
+describe.skipIf(!available)('GraphiQL in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('loads under its CSP, with no outside requests, and runs a query', async () => {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    const outside: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    page.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith(server.url) && !url.startsWith('data:') && !url.startsWith('blob:')) outside.push(url);
+    });
+    const response = await page.goto(`${server.url}/graphql`, { waitUntil: 'load' });
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'sha256-/);
+    await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
+
+    // Type a query into the editor and press the run button, as a person would.
+    await page.locator('.graphiql-query-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('{ ship(id: 1) { ... on Ship { model');
+    // The schema-aware autocompletion (a worker, allowed by the CSP) pops up; dismiss it.
+    await expect.poll(() => page.locator('.suggest-widget.visible').count(), { timeout: 10_000 }).toBe(1);
+    await page.keyboard.press('Escape');
+    await page.locator('.graphiql-execute-button').click();
+    // The editor renders spaces as no-break spaces.
+    const responseText = () => page.locator('.graphiql-response').innerText().then((text) => text.replace(/\u00a0/g, ' '));
+    await expect.poll(responseText, { timeout: 15_000 }).toContain('"model": "T-65 X-Wing"');
+    await page.screenshot({ path: 'test-results/graphiql.png' });
+    expect(violations).toEqual([]);
+    expect(outside).toEqual([]);
+  }, 60_000);
+});
