@@ -136,6 +136,10 @@ export async function allUsers(ctx: ServiceContext): Promise<User[]> {
   return ctx.em.find(User, {}, { orderBy: { id: 'asc' } });
 }
 
+export async function countUsers(ctx: ServiceContext): Promise<number> {
+  return ctx.em.count(User);
+}
+
 export async function updateUser(ctx: ServiceContext, user: User, patch: UserPatch): Promise<User> {
   const username = patch.username ?? user.username;
   const email = patch.email === undefined ? user.email : patch.email;
