@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
-import { warmPasswordHasher } from './auth/passwords';
+import { setHashConcurrency, warmPasswordHasher } from './auth/passwords';
 import { loadTokenKeys } from './auth/tokenKeys';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -29,6 +29,7 @@ export interface RunningServer {
 /** Opens the database, seeds demo data when asked, and listens. The caller owns shutdown. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
+  setHashConcurrency(config.argon2Concurrency);
   const orm = await initORM(config, options);
   try {
     const em = orm.em.fork();

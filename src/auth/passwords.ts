@@ -8,13 +8,43 @@ const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, pa
 
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * argon2 runs on libuv's thread pool, which SQLite queries share. Unbounded, a flood of password
+ * requests fills every pool thread and token- or cookie-authenticated requests wait behind it.
+ * At most `limit` hashes run at once; the rest queue here, on the JS side.
+ */
+class HashGate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(public limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running += 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
+
+const gate = new HashGate(1);
+
+/** How many argon2 operations may use the thread pool at once (ARGON2_CONCURRENCY). */
+export function setHashConcurrency(limit: number): void {
+  gate.limit = limit;
+}
+
 export function passwordBytes(password: string): number {
   return Buffer.byteLength(password, 'utf8');
 }
 
 export function hashPassword(password: string): Promise<string> {
   if (passwordBytes(password) > MAX_PASSWORD_BYTES) throw new RangeError('password too long');
-  return argon2.hash(password, HASH_OPTIONS);
+  return gate.run(() => argon2.hash(password, HASH_OPTIONS));
 }
 
 /**
@@ -24,12 +54,13 @@ export function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
   if (passwordBytes(password) > MAX_PASSWORD_BYTES) return false;
   if (hash === null) {
-    dummyHash ??= argon2.hash('hangar-dummy-password', HASH_OPTIONS);
-    await argon2.verify(await dummyHash, password);
+    dummyHash ??= hashPassword('hangar-dummy-password');
+    const dummy = await dummyHash;
+    await gate.run(() => argon2.verify(dummy, password));
     return false;
   }
   try {
-    return await argon2.verify(hash, password);
+    return await gate.run(() => argon2.verify(hash, password));
   } catch {
     return false;
   }

@@ -21,12 +21,13 @@ function windowFor(ctx: ServiceContext) {
 export async function countUp(ctx: ServiceContext, key: string): Promise<WindowCount> {
   const { now, cutoff, retryAfter } = windowFor(ctx);
   const updated = await ctx.em.nativeUpdate(RateLimitBucket, { key, windowStart: { $gt: cutoff } }, { count: raw('count + 1') });
-  if (updated === 0) {
+  // A concurrent resetCount may delete the bucket between the update and the read.
+  const bucket = updated === 0 ? null : await ctx.em.findOne(RateLimitBucket, { key }, { refresh: true });
+  if (!bucket) {
     // No live window: start one. Two instances racing here may both start it; both then count from 1.
     await ctx.em.upsert(RateLimitBucket, { key, windowStart: new Date(now), count: 1 });
     return { count: 1, retryAfterSeconds: retryAfter(now) };
   }
-  const bucket = await ctx.em.findOneOrFail(RateLimitBucket, { key }, { refresh: true });
   return { count: bucket.count, retryAfterSeconds: retryAfter(bucket.windowStart.getTime()) };
 }
 

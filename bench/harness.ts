@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
+
+export interface Target {
+  child: ChildProcess;
+  url: string;
+}
+
+/** Starts a TypeScript entry point in its own process and waits for its "listening on" line. */
+export function start(entry: string, env: Record<string, string>): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.on('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
+  });
+}
+
+export interface Measurement {
+  rps: number;
+  p99: number;
+}
+
+export interface Load {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  seconds: number;
+}
+
+export async function measure(load: Load): Promise<Measurement> {
+  const result = await autocannon({ url: load.url, method: 'POST', headers: load.headers, body: load.body, connections: load.connections, duration: load.seconds });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${load.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+export async function accessToken(hangarUrl: string): Promise<string> {
+  const login = await fetch(`${hangarUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation { login(username: "user", password: "password") { ... on TokenPair { accessToken } } }' }),
+  });
+  return ((await login.json()) as { data: { login: { accessToken: string } } }).data.login.accessToken;
+}
+
+export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
