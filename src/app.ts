@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { AppRuntime } from './context';
 import { graphiqlPage, wantsGraphiQL } from './graphiqlPage';
 import { createGraphQLServer } from './graphqlServer';
+import { rejectCrossSiteCookieWrites } from './rest/originCheck';
 import { sessionApiRouter } from './rest/sessionApi';
 import { shipApiRouter } from './rest/shipApi';
 import { tokenAuthRouter } from './rest/tokenAuth';
@@ -29,6 +30,7 @@ export function buildApp(runtime: AppRuntime): express.Express {
   });
 
   // REST compatibility dialects; each router parses its own bodies.
+  app.use(rejectCrossSiteCookieWrites(runtime.config));
   app.use(sessionApiRouter(runtime));
   app.use(shipApiRouter(runtime));
   app.use(tokenAuthRouter(runtime));

@@ -27,6 +27,11 @@ export interface Config {
   rateLimitPerIp: number;
   /** Password attempts per account and client IP per window. */
   rateLimitPerAccount: number;
+  /**
+   * Browser origins (scheme://host[:port]) trusted for cross-origin GraphQL calls with credentials
+   * and for cookie-authenticated REST writes. Empty: same origin only.
+   */
+  corsOrigins: string[];
   /** argon2 operations allowed on the thread pool at once (which SQLite shares). */
   argon2Concurrency: number;
   graphqlIntrospection: boolean;
@@ -119,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitWindowSeconds: integer(['RATE_LIMIT_WINDOW'], 900, positive),
     rateLimitPerIp: integer(['RATE_LIMIT_PER_IP'], 100, positive),
     rateLimitPerAccount: integer(['RATE_LIMIT_PER_ACCOUNT'], 10, positive),
+    corsOrigins: (read('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     // Leave a core for the event loop: on 2 cores a password flood then costs token requests ~20%, not ~90%.
     argon2Concurrency: integer(['ARGON2_CONCURRENCY'], Math.max(1, availableParallelism() - 1), positive),
     graphqlIntrospection: flag('GRAPHQL_INTROSPECTION', !production),
@@ -129,6 +135,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (authType !== undefined) {
     if ((HB_AUTH_TYPES as readonly string[]).includes(authType)) config.hbAuthType = authType as HbAuthType;
     else problems.push(`AUTH_TYPE must be one of ${HB_AUTH_TYPES.join(', ')}, got "${authType}"`);
+  }
+  for (const origin of config.corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entries must look like https://host[:port], got "${origin}"`);
   }
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(config.sessionName)) {
     problems.push(`SESSION_NAME must be a valid cookie name, got "${config.sessionName}"`);

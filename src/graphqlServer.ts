@@ -31,6 +31,11 @@ export function createGraphQLServer(runtime: AppRuntime, graphiqlHtml: string) {
     landingPage: false,
     renderGraphiQL: () => graphiqlHtml,
     batching: false,
+    // Yoga's default reflects any Origin with credentials; only configured origins get CORS here.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && runtime.config.corsOrigins.includes(origin) ? { origin, credentials: true } : false;
+    },
     maskedErrors: {
       isDev: false,
       // Throttling is a status the client must see (429 + Retry-After), not an internal error.

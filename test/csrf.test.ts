@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startTestServer, type TestServer } from './support/testServer';
+
+let server: TestServer;
+const EVIL = 'https://evil.example';
+const APP = 'https://app.example';
+
+beforeAll(async () => {
+  server = await startTestServer({ env: { CORS_ORIGINS: APP } });
+});
+afterAll(() => server.close());
+
+async function hbLogin(): Promise<string> {
+  const response = await fetch(`${server.url}/api/v1/auth_session/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'email=bob%40hbtn.io&password=H0lbertonSchool98%21',
+  });
+  expect(response.status).toBe(200);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+const ship = { affiliation: 'a', category: 'b', crew: 1, length: 2, manufacturer: 'm', model: 'x', ship_class: 'c', roles: [] };
+
+describe('cookie-authenticated REST writes from another site', () => {
+  it('are refused when Origin is foreign', async () => {
+    const cookie = await hbLogin();
+    const forged = await fetch(`${server.url}/api/v1/auth_session/logout`, { method: 'DELETE', headers: { cookie, origin: EVIL } });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toEqual({ error: 'Forbidden', message: 'Cross-site request refused' });
+    const tx = await fetch(`${server.url}/api/ships`, { method: 'POST', headers: { cookie, origin: EVIL, 'content-type': 'application/json' }, body: JSON.stringify(ship) });
+    expect(tx.status).toBe(403);
+    // The session survived the forged logout.
+    expect((await fetch(`${server.url}/api/v1/users/me`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it('go through without Origin (curl), from this origin, or from CORS_ORIGINS', async () => {
+    const cookie = await hbLogin();
+    const own = new URL(server.url).origin;
+    expect((await fetch(`${server.url}/api/ships`, { method: 'POST', headers: { cookie, origin: own, 'content-type': 'application/json' }, body: JSON.stringify(ship) })).status).toBe(201);
+    expect((await fetch(`${server.url}/api/ships`, { method: 'POST', headers: { cookie, origin: APP, 'content-type': 'application/json' }, body: JSON.stringify(ship) })).status).toBe(201);
+    const curl = await fetch(`${server.url}/api/v1/auth_session/logout`, { method: 'DELETE', headers: { cookie } });
+    expect(curl.status).toBe(200);
+  });
+
+  it('do not affect header-authenticated requests, which a browser cannot forge', async () => {
+    const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'user', password: 'password' }) });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    const response = await fetch(`${server.url}/api/ships`, {
+      method: 'POST',
+      headers: { authorization: bearer(token), origin: EVIL, 'content-type': 'application/json' },
+      body: JSON.stringify(ship),
+    });
+    expect(response.status).toBe(201);
+  });
+});
+
+describe('GraphQL CORS', () => {
+  const preflight = (origin: string) =>
+    fetch(`${server.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+
+  it('grants nothing to a foreign origin', async () => {
+    const response = await preflight(EVIL);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('allows a configured origin, with credentials', async () => {
+    const response = await preflight(APP);
+    expect(response.headers.get('access-control-allow-origin')).toBe(APP);
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+});
