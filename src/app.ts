@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppRuntime } from './context';
 import { graphiqlPage, wantsGraphiQL } from './graphiqlPage';
+import { graphqlBodyLimit } from './graphqlBodyLimit';
 import { createGraphQLServer } from './graphqlServer';
 import { rejectCrossSiteCookieWrites } from './rest/originCheck';
 import { sessionApiRouter } from './rest/sessionApi';
@@ -24,7 +25,7 @@ export function buildApp(runtime: AppRuntime): express.Express {
   // Yoga parses its own bodies, so it is mounted before any body parser.
   const graphiql = graphiqlPage('Hangar GraphiQL');
   const yoga = createGraphQLServer(runtime, graphiql.html);
-  app.use(yoga.graphqlEndpoint, (req, res) => {
+  app.use(yoga.graphqlEndpoint, graphqlBodyLimit(runtime.config.bodyLimitBytes), (req, res) => {
     if (wantsGraphiQL(req.method, req.headers.accept)) res.setHeader('Content-Security-Policy', graphiql.contentSecurityPolicy);
     return runtime.requests.track(Promise.resolve(yoga(req, res, { req, res })));
   });

@@ -144,3 +144,30 @@ describe('production switches', () => {
     expect(typo.body.errors?.[0]?.message).toMatch(/Did you mean "ship/);
   });
 });
+
+describe('body size', () => {
+  it('answers 413 for a body over BODY_LIMIT_BYTES before reading it', async () => {
+    const padding = 'x'.repeat(102400);
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', variables: { padding } }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ errors: [{ message: 'Request body larger than 102400 bytes', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('answers 411 for a chunked body', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.write('{"query":');
+      req.end('"{ __typename }"}');
+    });
+    expect(status).toBe(411);
+  });
+});

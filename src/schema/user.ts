@@ -5,8 +5,10 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../services/errors';
-import { changePassword, deleteUser, getUser, listUsers, registerUser, updateUser } from '../services/users';
+import { changePassword } from '../services/credentials';
+import { deleteUser, getUser, listUsers, registerUser, updateUser } from '../services/users';
 import { builder } from './builder';
+import { withThrottle } from './errors';
 import { pageType } from './page';
 
 export const UserRef = builder.loadableObject('User', {
@@ -110,7 +112,7 @@ builder.mutationFields((t) => ({
     authScopes: { authenticated: true },
     errors: { types: [UnauthenticatedError, ValidationError] },
     resolve: (_root, args, ctx) =>
-      changePassword(ctx, ctx.viewer!.user, args.currentPassword, args.newPassword, ctx.viewer!.session?.id ?? null),
+      withThrottle(() => changePassword(ctx, ctx.viewer!.user, args.currentPassword, args.newPassword, ctx.viewer!.session?.id ?? null)),
   }),
   deleteMe: t.field({
     type: DeletedUser,

@@ -1,9 +1,11 @@
 import { verifyPassword } from '../auth/passwords';
 import type { User } from '../entities';
-import { RateLimitedError, UnauthenticatedError } from './errors';
+import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
 import { countUp, peek, resetCount } from './rateLimits';
 import type { ServiceContext } from './serviceContext';
-import { findUserForLogin } from './users';
+import { endSessions } from './sessions';
+import { findUserForLogin, replacePassword } from './users';
+import { checkPassword, throwIfInvalid } from './validation';
 
 /**
  * Checks a username-or-email and password: the one path every password login takes (Basic on any
@@ -47,4 +49,30 @@ export async function authenticatePassword(
 function throttled(ctx: ServiceContext, identifier: string, scope: 'ip' | 'account', retryAfterSeconds: number): RateLimitedError {
   ctx.audit({ event: 'login_throttled', identifier, scope, retryAfterSeconds, ip: ctx.clientIp });
   return new RateLimitedError(retryAfterSeconds);
+}
+
+/**
+ * Changes the password after checking the current one, through the same throttle as a login, so
+ * a stolen session cannot be used to guess it. Every other session of the user ends and every
+ * refresh token stops working; `keepSessionId` is the session the request came in on.
+ */
+export async function changePassword(
+  ctx: ServiceContext,
+  user: User,
+  currentPassword: string,
+  newPassword: string,
+  keepSessionId: number | null,
+): Promise<User> {
+  throwIfInvalid((errors) => checkPassword(errors, 'newPassword', newPassword, ctx.config.passwordMinLength));
+  try {
+    await authenticatePassword(ctx, user.username, currentPassword);
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) throw new ValidationError({ currentPassword: ['Incorrect password.'] });
+    throw error;
+  }
+  await replacePassword(ctx, user, newPassword);
+  user.updatedAt = new Date(ctx.clock());
+  await ctx.em.flush();
+  await endSessions(ctx, user, keepSessionId === null ? {} : { id: { $ne: keepSessionId } }, 'password_changed');
+  return user;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { hashPassword, verifyPassword } from '../auth/passwords';
+import { hashPassword } from '../auth/passwords';
 import { User } from '../entities';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
@@ -162,32 +162,9 @@ export async function updateUser(ctx: ServiceContext, user: User, patch: UserPat
 }
 
 /** Sets a new password and invalidates every refresh token issued before it. */
-async function replacePassword(ctx: ServiceContext, user: User, password: string): Promise<void> {
+export async function replacePassword(ctx: ServiceContext, user: User, password: string): Promise<void> {
   user.passwordHash = await hashPassword(password);
   user.tokenVersion += 1;
-}
-
-/**
- * Changes the password after checking the current one. Every other session of the user ends and
- * every refresh token stops working; `keepSessionId` is the session the request came in on.
- */
-export async function changePassword(
-  ctx: ServiceContext,
-  user: User,
-  currentPassword: string,
-  newPassword: string,
-  keepSessionId: number | null,
-): Promise<User> {
-  throwIfInvalid((errors) => checkPassword(errors, 'newPassword', newPassword, ctx.config.passwordMinLength));
-  await ctx.em.populate(user, ['passwordHash']);
-  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-    throw new ValidationError({ currentPassword: ['Incorrect password.'] });
-  }
-  await replacePassword(ctx, user, newPassword);
-  user.updatedAt = new Date(ctx.clock());
-  await ctx.em.flush();
-  await endSessions(ctx, user, keepSessionId === null ? {} : { id: { $ne: keepSessionId } }, 'password_changed');
-  return user;
 }
 
 /** Deletes the user; the database removes their sessions and un-links their ships. */
