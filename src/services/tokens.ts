@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { raw } from '@mikro-orm/core';
 import { decodeJwt } from 'jose';
 import { signToken, verifyTokenSignature, type TokenClaims, type TokenType } from '../auth/tokens';
 import { RevokedToken, User } from '../entities';
@@ -47,6 +48,14 @@ export interface VerifiedToken {
 /** Full verification: signature and claims, then revocation (token and family), then the user. */
 export async function verifyToken(ctx: ServiceContext, token: string, type: TokenType): Promise<VerifiedToken> {
   const claims = await verifyTokenSignature(ctx.tokenKeys, token, type, ctx.clock());
+  // Every authenticated request comes through here: the common case costs one query, the user
+  // provided neither the token nor its family is revoked. Anything else takes the checks below.
+  const live = await ctx.em.findOne(User, {
+    uuid: claims.sub,
+    [raw('not exists (select 1 from revoked_tokens where jti in (?, ?))', [claims.jti, familyKey(claims.fam)])]: [],
+  });
+  if (live && (type === 'access' || claims.ver === live.tokenVersion)) return { user: live, claims };
+
   const [revocations, user] = await Promise.all([
     ctx.em.find(RevokedToken, { jti: { $in: [claims.jti, familyKey(claims.fam)] } }),
     ctx.em.findOne(User, { uuid: claims.sub }),
