@@ -53,6 +53,12 @@ describe('ship queries', () => {
     expect(next.hasNextPage).toBe(false);
   });
 
+  it('a filter with a NUL matches nothing instead of failing (found by test/fuzz.test.ts)', async () => {
+    const { data, errors } = await gql(server, ShipsDocument, { filter: { modelContains: 'x\u0000', category: 'a\u0000b' } });
+    expect(errors).toBeUndefined();
+    expect(data?.ships).toMatchObject({ __typename: 'ShipPage', totalCount: 0, nodes: [] });
+  });
+
   it('matches modelContains case-insensitively and treats % and _ literally', async () => {
     const tie = await gql(server, ShipsDocument, { filter: { modelContains: 'tie/' } });
     expect(tie.data?.ships).toMatchObject({ totalCount: 4 });

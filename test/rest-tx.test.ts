@@ -475,3 +475,26 @@ describe('bad input never yields a 5xx or a non-JSON body', () => {
     expect((await http(server, 'GET', '/API/users')).status).toBe(404);
   });
 });
+
+describe('U+0000 in client text (found by test/fuzz.test.ts)', () => {
+  // SQLite reads inlined SQL only up to a NUL: such text once made every login path and lookup a 500.
+  it('a login name with a NUL is a refused login on every face, not a 500', async () => {
+    expectJson(await http(server, 'POST', '/auth/login', { json: { username: 'us\u0000er', password: 'password' } }), 401, {
+      error: 'Unauthorized',
+      message: 'Username or password invalid.',
+    });
+    const ra = await http(server, 'GET', '/api/resource', { headers: { authorization: basic('\u0000', 'x') } });
+    expect({ status: ra.status, text: ra.text }).toEqual({ status: 401, text: 'Unauthorized Access' });
+    const hb = await http(server, 'GET', '/api/v1/users/me', { headers: { authorization: basic('bob\u0000@hbtn.io', 'x') } });
+    expectJson(hb, 403, { error: 'Forbidden' });
+  });
+
+  it('a name or ship field with a NUL is a validation error', async () => {
+    expectJson(await http(server, 'POST', '/api/users', { json: { name: 'nul\u0000name', password: 'secret' } }), 400, {
+      error: 'Bad Request',
+      message: { name: ['Contains a null character.'] },
+    });
+    const ship = await http(server, 'POST', '/api/ships', { headers: { authorization: bearer(access) }, json: { ...STAR_DESTROYER, model: 'x\u0000', roles: ['a\u0000'] } });
+    expectJson(ship, 400, { error: 'Bad Request', message: { model: ['Contains a null character.'], roles: { '0': ['Contains a null character.'] } } });
+  });
+});

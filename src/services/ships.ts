@@ -3,7 +3,7 @@ import { Ship, type User } from '../entities';
 import { NotFoundError } from './errors';
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
 import type { ServiceContext } from './serviceContext';
-import { checkMinimum, checkText, throwIfInvalid, type FieldErrorCollector } from './validation';
+import { checkMinimum, checkText, hasNul, throwIfInvalid, type FieldErrorCollector } from './validation';
 
 export interface ShipInput {
   affiliation: string;
@@ -54,6 +54,8 @@ export async function getShip(ctx: ServiceContext, id: number): Promise<Ship> {
 
 export async function listShips(ctx: ServiceContext, filter: ShipFilter, args: PageArgs): Promise<Page<Ship>> {
   const { limit, afterId } = readPageArgs(args);
+  // No stored text holds U+0000 (checkText), and such text must not reach a query.
+  if (Object.values(filter).some((value) => typeof value === 'string' && hasNul(value))) return toPage([], limit, 0);
   const [rows, totalCount] = await Promise.all([
     ctx.em.find(Ship, { $and: [shipWhere(filter), { id: { $gt: afterId } }] }, { orderBy: { id: 'asc' }, limit: limit + 1 }),
     ctx.em.count(Ship, shipWhere(filter)),

@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
 import type { ServiceContext } from './serviceContext';
 import { endSessions } from './sessions';
-import { checkEmail, checkPassword, checkText, throwIfInvalid, type FieldErrorCollector } from './validation';
+import { checkEmail, checkPassword, checkText, hasNul, throwIfInvalid, type FieldErrorCollector } from './validation';
 
 export interface RegisterInput {
   username: string;
@@ -175,6 +175,7 @@ export async function deleteUser(ctx: ServiceContext, user: User): Promise<void>
 
 /** The user a login identifier names: an email when it contains "@", else a username. */
 export async function findUserForLogin(ctx: ServiceContext, identifier: string): Promise<User | null> {
+  if (hasNul(identifier)) return null;
   const where = identifier.includes('@') ? { email: identifier } : { username: identifier };
   return ctx.em.findOne(User, where, { populate: ['passwordHash'] });
 }

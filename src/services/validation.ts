@@ -22,9 +22,17 @@ export class FieldErrorCollector {
 
 const codePoints = (value: string) => [...value].length;
 
+/**
+ * True when the text holds U+0000. The SQLite driver inlines parameters into the SQL text, which
+ * SQLite reads only up to a NUL, so such text must never reach a query: stored text refuses it
+ * (checkText) and lookups treat it as matching nothing.
+ */
+export const hasNul = (value: string): boolean => value.includes('\u0000');
+
 export function checkText(errors: FieldErrorCollector, field: string, value: string, min = 0, max = MAX_TEXT_LENGTH): void {
   const length = codePoints(value);
-  if (length < min) errors.add(field, `Shorter than minimum length ${min}.`);
+  if (hasNul(value)) errors.add(field, 'Contains a null character.');
+  else if (length < min) errors.add(field, `Shorter than minimum length ${min}.`);
   else if (length > max) errors.add(field, `Longer than maximum length ${max}.`);
 }
 
