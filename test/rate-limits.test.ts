@@ -111,6 +111,21 @@ describe('password throttling', () => {
     expect(again.status).toBe(200);
   });
 
+  it('counts long and odd identifiers and forwarded addresses like any other', async () => {
+    // Counter keys embed both; they are stored as digests, so length and content do not matter.
+    const ip = `junk-${'x'.repeat(4000)}`;
+    const name = `${'n'.repeat(3000)}\u0000%00`;
+    for (let i = 0; i < 5; i += 1) {
+      const r = await fetch(`${server.url}/api/token`, { headers: { authorization: basic(name, 'bad'), 'x-forwarded-for': ip } });
+      expect(r.status).toBe(401);
+    }
+    const sixth = await fetch(`${server.url}/api/token`, { headers: { authorization: basic(name, 'bad'), 'x-forwarded-for': ip } });
+    expect(sixth.status).toBe(429);
+    // The same name without the NUL is a different account.
+    const other = await fetch(`${server.url}/api/token`, { headers: { authorization: basic(`${'n'.repeat(3000)}%00`, 'bad'), 'x-forwarded-for': ip } });
+    expect(other.status).toBe(401);
+  });
+
   it('keeps its counters in the database, across a restart', async () => {
     const ip = '203.0.113.5';
     await graphql(server, loginMutation(5, 'guest', 'wrong'), ip);

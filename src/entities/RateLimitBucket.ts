@@ -5,7 +5,8 @@ export const RateLimitBucket = defineEntity({
   name: 'RateLimitBucket',
   tableName: 'rate_limit_buckets',
   properties: {
-    key: p.string().length(320).primary(),
+    /** SHA-256 (hex) of the counter's name; see src/services/rateLimits.ts. */
+    key: p.string().length(64).primary(),
     windowStart: p.datetime(),
     count: p.integer(),
   },

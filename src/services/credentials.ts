@@ -27,7 +27,7 @@ export async function authenticatePassword(
   lookup: 'login' | 'email' = 'login',
 ): Promise<User> {
   const ipKey = `password:ip:${ctx.clientIp}`;
-  const accountKey = `password:account:${ctx.clientIp}:${identifier.slice(0, 255)}`;
+  const accountKey = `password:account:${JSON.stringify([ctx.clientIp, identifier])}`;
   const ip = await peek(ctx, ipKey);
   if (ip.count >= ctx.config.rateLimitPerIp) throw throttled(ctx, identifier, 'ip', ip.retryAfterSeconds);
   const account = await countUp(ctx, accountKey);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
 import { RateLimitBucket } from '../entities';
 import type { ServiceContext } from './serviceContext';
@@ -10,6 +11,13 @@ export interface WindowCount {
   retryAfterSeconds: number;
 }
 
+/**
+ * The key as stored: a SHA-256 digest. Keys embed client-supplied text (login identifiers,
+ * forwarded addresses) of any length and content, including NULs, which the SQLite driver cannot
+ * pass through; a digest has a fixed length and keeps no login name at rest.
+ */
+const stored = (key: string) => createHash('sha256').update(key).digest('hex');
+
 function windowFor(ctx: ServiceContext) {
   const now = ctx.clock();
   const windowMs = ctx.config.rateLimitWindowSeconds * 1000;
@@ -18,7 +26,8 @@ function windowFor(ctx: ServiceContext) {
 }
 
 /** Adds one to the key's live window (starting a new window if needed) and returns the new count. */
-export async function countUp(ctx: ServiceContext, key: string): Promise<WindowCount> {
+export async function countUp(ctx: ServiceContext, rawKey: string): Promise<WindowCount> {
+  const key = stored(rawKey);
   const { now, cutoff, retryAfter } = windowFor(ctx);
   const updated = await ctx.em.nativeUpdate(RateLimitBucket, { key, windowStart: { $gt: cutoff } }, { count: raw('count + 1') });
   // A concurrent resetCount may delete the bucket between the update and the read.
@@ -34,11 +43,11 @@ export async function countUp(ctx: ServiceContext, key: string): Promise<WindowC
 /** The key's count in its live window, without changing it. */
 export async function peek(ctx: ServiceContext, key: string): Promise<WindowCount> {
   const { cutoff, retryAfter } = windowFor(ctx);
-  const bucket = await ctx.em.findOne(RateLimitBucket, { key, windowStart: { $gt: cutoff } }, { refresh: true });
+  const bucket = await ctx.em.findOne(RateLimitBucket, { key: stored(key), windowStart: { $gt: cutoff } }, { refresh: true });
   return bucket ? { count: bucket.count, retryAfterSeconds: retryAfter(bucket.windowStart.getTime()) } : { count: 0, retryAfterSeconds: 0 };
 }
 
 /** Forgets the key's count. */
 export async function resetCount(ctx: ServiceContext, key: string): Promise<void> {
-  await ctx.em.nativeDelete(RateLimitBucket, { key });
+  await ctx.em.nativeDelete(RateLimitBucket, { key: stored(key) });
 }
