@@ -1,9 +1,10 @@
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppRuntime } from './context';
-import { graphiqlPage, wantsGraphiQL } from './graphiqlPage';
-import { graphqlBodyLimit } from './graphqlBodyLimit';
-import { createGraphQLServer } from './graphqlServer';
+import { graphiqlPage, wantsGraphiQL } from './graphql/graphiqlPage';
+import { graphqlBodyLimit } from './graphql/bodyLimit';
+import { GRAPHQL_PATH, graphqlRequestUrl } from './graphql/requestUrl';
+import { createGraphQLServer } from './graphql/server';
 import { rejectCrossSiteCookieWrites } from './rest/originCheck';
 import { sessionApiRouter } from './rest/sessionApi';
 import { shipApiRouter } from './rest/shipApi';
@@ -23,10 +24,15 @@ export function buildApp(runtime: AppRuntime): express.Express {
   );
 
   // Yoga parses its own bodies, so it is mounted before any body parser.
+  // A browser's GET gets GraphiQL, a static page served here rather than by Yoga, which can cut
+  // the connection under a large response when the request also carried a body it did not read.
   const graphiql = graphiqlPage('Hangar GraphiQL');
-  const yoga = createGraphQLServer(runtime, graphiql.html);
-  app.use(yoga.graphqlEndpoint, graphqlBodyLimit(runtime.config.bodyLimitBytes), (req, res) => {
-    if (wantsGraphiQL(req.method, req.headers.accept)) res.setHeader('Content-Security-Policy', graphiql.contentSecurityPolicy);
+  const yoga = createGraphQLServer(runtime);
+  app.all(GRAPHQL_PATH, graphqlRequestUrl(), graphqlBodyLimit(runtime.config.bodyLimitBytes), (req, res) => {
+    if (wantsGraphiQL(req.method, req.headers.accept)) {
+      res.set({ 'Content-Security-Policy': graphiql.contentSecurityPolicy, ETag: graphiql.etag }).type('html').send(graphiql.html);
+      return;
+    }
     return runtime.requests.track(Promise.resolve(yoga(req, res, { req, res })));
   });
 

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { buildApp } from './app';
 import { setHashConcurrency, warmPasswordHasher } from './auth/passwords';
 import { loadTokenKeys } from './auth/tokenKeys';
@@ -26,6 +27,25 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Node's HTTP parser refuses some requests before any app code runs (a head over 16 KiB, bytes
+ * that are not HTTP) and by default answers with a bare status line. Clients get JSON like
+ * everywhere else.
+ */
+function answerUnparsableRequest(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+  // The request was never parsed, so its dialect is unknown: the body reads as an error in all of them.
+  const body = JSON.stringify({ error: reason, errors: [{ message: reason }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Opens the database, seeds demo data when asked, and listens. The caller owns shutdown. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
@@ -39,6 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const audit = options.audit ?? jsonLineAuditLog(clock);
     const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker(), audit };
     const server = buildApp(runtime).listen(config.port, config.host);
+    server.on('clientError', answerUnparsableRequest);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAPHQL_LIMITS } from '../src/graphqlLimits';
+import { GRAPHQL_LIMITS } from '../src/graphql/limits';
 import { startTestServer, type TestServer } from './support/testServer';
 
 let server: TestServer;

@@ -5,6 +5,7 @@ export interface GraphiQLPage {
   html: string;
   /** A CSP that allows exactly this page's inline scripts, by hash, and nothing from elsewhere. */
   contentSecurityPolicy: string;
+  etag: string;
 }
 
 /** GraphiQL with every asset inlined from the installed package: it works with no internet. */
@@ -26,10 +27,11 @@ export function graphiqlPage(title: string): GraphiQLPage {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  return { html, contentSecurityPolicy };
+  const etag = `"${createHash('sha256').update(html).digest('base64url')}"`;
+  return { html, contentSecurityPolicy, etag };
 }
 
-/** The condition under which yoga answers with GraphiQL instead of executing. */
+/** A browser asking for the page (yoga's own rule): GET with text/html acceptable. */
 export function wantsGraphiQL(method: string, accept: string | undefined): boolean {
   return method === 'GET' && (accept ?? '').includes('text/html');
 }

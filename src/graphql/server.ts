@@ -3,11 +3,12 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
-import { createContext, type AppRuntime, type RequestContext } from './context';
-import { armorConfig } from './graphqlLimits';
-import { rateLimitedGraphQLError } from './schema/errors';
-import { RateLimitedError } from './services/errors';
-import { schema } from './schema';
+import { createContext, type AppRuntime, type RequestContext } from '../context';
+import { armorConfig } from './limits';
+import { clientErrorsFromParsers, jsonErrorBodies } from './wireErrors';
+import { rateLimitedGraphQLError } from '../schema/errors';
+import { RateLimitedError } from '../services/errors';
+import { schema } from '../schema';
 
 /** Headers that make a browser preflight a request, so a cross-site form or image cannot forge it. */
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'];
@@ -23,14 +24,17 @@ interface ServerContext {
   res: Response;
 }
 
-/** Yoga at /graphql. GraphiQL is rendered from the installed package, never from a CDN. */
-export function createGraphQLServer(runtime: AppRuntime, graphiqlHtml: string) {
+/** Yoga at /graphql. */
+export function createGraphQLServer(runtime: AppRuntime) {
   return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    renderGraphiQL: () => graphiqlHtml,
+    // GraphiQL is served by the app (src/app.ts), from the installed package, never from a CDN.
+    graphiql: false,
     batching: false,
+    // There is no Upload scalar, so multipart bodies are refused (415) rather than parsed.
+    multipart: false,
     // Yoga's default reflects any Origin with credentials; only configured origins get CORS here.
     cors: (request) => {
       const origin = request.headers.get('origin');
@@ -46,6 +50,8 @@ export function createGraphQLServer(runtime: AppRuntime, graphiqlHtml: string) {
           : maskError(error, message, isDev),
     },
     plugins: [
+      clientErrorsFromParsers,
+      jsonErrorBodies,
       // JSON bodies are never "simple" requests; GET and form-encoded requests must carry a CSRF header.
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       EnvelopArmorPlugin(armorConfig(!runtime.config.graphqlFieldSuggestions)),
