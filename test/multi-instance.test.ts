@@ -33,6 +33,15 @@ describe('two instances on one database', () => {
     expect(revoked.errors?.[0]?.message).toBe('Token has been revoked');
   });
 
+  it('share password-throttling counters', async () => {
+    // RATE_LIMIT_PER_ACCOUNT defaults to 10; the attempts alternate between the instances.
+    const attempt = (server: TestServer) => gql(server, LoginDocument, { username: 'shared-target', password: 'wrong' });
+    const statuses = [];
+    for (let i = 0; i < 11; i += 1) statuses.push((await attempt(i % 2 ? a : b)).status);
+    expect(statuses).toEqual([...Array(10).fill(200), 429]);
+    expect((await attempt(a)).status).toBe(429);
+  });
+
   it('concurrent registrations across both instances: one winner, no SQLITE_BUSY, no 500', async () => {
     const attempts = await Promise.all(
       Array.from({ length: 20 }, (_, i) => gql(i % 2 ? a : b, RegisterDocument, { input: { username: 'contested', password: 'password' } })),

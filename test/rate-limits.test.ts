@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthEvent } from '../src/services/authEvents';
 import { loadConfig } from '../src/config';
 import { startServer, type RunningServer } from '../src/server';
+import { throttledAddress } from '../src/services/rateLimits';
 import { basic, TestClock, tempDatabaseFile } from './support/testServer';
 
 const WINDOW = 900;
@@ -126,6 +127,44 @@ describe('password throttling', () => {
     expect(other.status).toBe(401);
   });
 
+  it('holds against a burst of concurrent guesses at one account', async () => {
+    const ip = '203.0.113.8';
+    const attempts = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        fetch(`${server.url}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+          body: JSON.stringify({ username: 'guest', password: 'wrong' }),
+        }),
+      ),
+    );
+    const statuses = attempts.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(25).fill(429)]);
+    expect(server.events.filter((e) => e.event === 'login_failed' && e.ip === ip)).toHaveLength(5);
+  });
+
+  it('holds against a burst of concurrent guesses across accounts from one address', async () => {
+    const ip = '203.0.113.9';
+    const attempts = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => fetch(`${server.url}/api/token`, { headers: { authorization: basic(`burst${i}`, 'x'), 'x-forwarded-for': ip } })),
+    );
+    const statuses = attempts.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(12).fill(401), ...Array(18).fill(429)]);
+  });
+
+  it('counts an IPv6 client by its /64', async () => {
+    // Twelve failures from twelve addresses of one /64 use up that network's budget...
+    for (let i = 0; i < 12; i += 1) {
+      const status = (await graphql(server, loginMutation(1, `v6-${i}`, 'x'), `2001:db8:0:7:${i.toString(16)}::1`)).status;
+      expect(status).toBe(200);
+    }
+    const sameNetwork = await graphql(server, loginMutation(1, 'user', 'password'), '2001:0db8:0000:0007:ffff:ffff:ffff:ffff');
+    expect(sameNetwork.status).toBe(429);
+    // ...while the neighbouring /64 is untouched.
+    const nextNetwork = await graphql(server, loginMutation(1, 'user', 'password'), '2001:db8:0:8::1');
+    expect(nextNetwork.body.data).toEqual({ a0: { __typename: 'TokenPair' } });
+  });
+
   it('keeps its counters in the database, across a restart', async () => {
     const ip = '203.0.113.5';
     await graphql(server, loginMutation(5, 'guest', 'wrong'), ip);
@@ -172,5 +211,19 @@ describe('auth event log', () => {
     expect(logged).not.toContain('Sup3r-Secret-Typo');
     expect(logged).not.toContain(ok.body.data.login.accessToken);
     expect(logged).not.toContain(ok.body.data.login.refreshToken);
+  });
+});
+
+describe('throttledAddress', () => {
+  it('keeps IPv4 addresses and groups IPv6 by /64', () => {
+    expect(throttledAddress('203.0.113.7')).toBe('203.0.113.7');
+    expect(throttledAddress('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(throttledAddress('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(throttledAddress('2001:0DB8:0000:0000:abcd:0:0:1')).toBe('2001:db8:0:0::/64');
+    expect(throttledAddress('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(throttledAddress('::1')).toBe('0:0:0:0::/64');
+    expect(throttledAddress('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+    expect(throttledAddress('not:an:address::x')).toBe('not:an:address::x');
+    expect(throttledAddress('unknown')).toBe('unknown');
   });
 });

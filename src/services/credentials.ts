@@ -1,7 +1,7 @@
 import { verifyPassword } from '../auth/passwords';
 import type { User } from '../entities';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
-import { countUp, peek, resetCount } from './rateLimits';
+import { countDown, countUp, resetCount, throttledAddress } from './rateLimits';
 import type { ServiceContext } from './serviceContext';
 import { endSessions } from './sessions';
 import { findUserForLogin, replacePassword } from './users';
@@ -13,12 +13,14 @@ import { checkPassword, throwIfInvalid } from './validation';
  * same argon2 work as wrong passwords; the two reasons differ only for the dialect that must tell
  * them apart (HB). `lookup: 'email'` matches the identifier against emails only.
  *
- * Throttling, per window of RATE_LIMIT_WINDOW seconds:
- * - per account and client IP, RATE_LIMIT_PER_ACCOUNT attempts, counted before verifying (so
- *   concurrent guesses cannot race past it) and forgotten once the password is right;
- * - per client IP, RATE_LIMIT_PER_IP failures across all accounts.
- * Keying the account limit by IP means failures from an attacker's address never lock the real
- * user out from theirs.
+ * Throttling, per window of RATE_LIMIT_WINDOW seconds, with both counts taken atomically before
+ * any argon2 work so that a burst of concurrent guesses cannot race past them:
+ * - per client address, RATE_LIMIT_PER_IP unsuccessful attempts across all accounts (a successful
+ *   login gives its attempt back);
+ * - per account and client address, RATE_LIMIT_PER_ACCOUNT attempts, forgotten once the password
+ *   is right.
+ * Keying the account limit by address means failures from an attacker's address never lock the
+ * real user out from theirs. IPv6 clients are counted by /64 (`throttledAddress`).
  */
 export async function authenticatePassword(
   ctx: ServiceContext,
@@ -26,10 +28,11 @@ export async function authenticatePassword(
   password: string,
   lookup: 'login' | 'email' = 'login',
 ): Promise<User> {
-  const ipKey = `password:ip:${ctx.clientIp}`;
-  const accountKey = `password:account:${JSON.stringify([ctx.clientIp, identifier])}`;
-  const ip = await peek(ctx, ipKey);
-  if (ip.count >= ctx.config.rateLimitPerIp) throw throttled(ctx, identifier, 'ip', ip.retryAfterSeconds);
+  const address = throttledAddress(ctx.clientIp);
+  const ipKey = `password:ip:${address}`;
+  const accountKey = `password:account:${JSON.stringify([address, identifier])}`;
+  const ip = await countUp(ctx, ipKey);
+  if (ip.count > ctx.config.rateLimitPerIp) throw throttled(ctx, identifier, 'ip', ip.retryAfterSeconds);
   const account = await countUp(ctx, accountKey);
   if (account.count > ctx.config.rateLimitPerAccount) throw throttled(ctx, identifier, 'account', account.retryAfterSeconds);
 
@@ -37,11 +40,10 @@ export async function authenticatePassword(
   const ok = await verifyPassword(candidate?.passwordHash ?? null, password);
   if (!candidate || !ok) {
     const reason = candidate ? 'wrong_password' : 'unknown_account';
-    await countUp(ctx, ipKey);
     ctx.audit({ event: 'login_failed', identifier, reason, ip: ctx.clientIp });
     throw new UnauthenticatedError(reason);
   }
-  await resetCount(ctx, accountKey);
+  await Promise.all([resetCount(ctx, accountKey), countDown(ctx, ipKey)]);
   ctx.audit({ event: 'login_succeeded', userId: candidate.id, method: 'password', ip: ctx.clientIp });
   return candidate;
 }
