@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangePasswordDocument, DeleteMeDocument, LoginDocument, MeDocument, OpenSessionDocument, RegisterDocument } from './operations/generated';
-import { bearer, gql, startTestServer, type TestServer } from './support/testServer';
+import { ChangePasswordDocument, DeleteMeDocument, LoginDocument, MeDocument, OpenSessionDocument, RefreshTokenDocument, RegisterDocument } from './operations/generated';
+import { basic, bearer, gql, startTestServer, type TestServer } from './support/testServer';
 
 let server: TestServer;
 
@@ -40,5 +40,69 @@ describe('changing a password', () => {
     const throttled = await gql(server, ChangePasswordDocument, { currentPassword: 'jay-pass', newPassword: 'new-pass' }, auth);
     expect(throttled.status).toBe(429);
     expect(throttled.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('through TX\'s PUT /api/users/<id> ends the same sessions and tokens as GraphQL changePassword', async () => {
+    const kim = await newUser('kim', 'kim-pass');
+    const second = (await gql(server, OpenSessionDocument, { username: 'kim', password: 'kim-pass' })).headers.get('set-cookie')!.split(';')[0]!;
+    const id = (await gql(server, MeDocument, undefined, { cookie: kim.cookie })).data!.me!.id;
+
+    // Changed from the first session's cookie: that session stays, every other one ends.
+    const put = await fetch(`${server.url}/api/users/${id}`, {
+      method: 'PUT',
+      headers: { cookie: kim.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'kim', password: 'kim-new-pass' }),
+    });
+    expect(put.status).toBe(200);
+    expect((await gql(server, MeDocument, undefined, { cookie: kim.cookie })).data?.me?.id).toBe(id);
+    expect((await gql(server, MeDocument, undefined, { cookie: second })).status).toBe(401);
+    expect((await fetch(`${server.url}/api/v1/users/me`, { headers: { cookie: second } })).status).toBe(403);
+    expect((await gql(server, RefreshTokenDocument, { refreshToken: kim.refreshToken })).data?.refreshToken.__typename).toBe('UnauthenticatedError');
+    expect((await fetch(`${server.url}/auth/refresh`, { method: 'POST', headers: { authorization: bearer(kim.refreshToken) } })).status).toBe(401);
+
+    // Changed with a token: no session is kept.
+    const fresh = (await gql(server, LoginDocument, { username: 'kim', password: 'kim-new-pass' })).data!.login;
+    if (fresh.__typename !== 'TokenPair') throw new Error('login failed');
+    const again = await fetch(`${server.url}/api/users/${id}`, {
+      method: 'PUT',
+      headers: { authorization: bearer(fresh.accessToken), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'kim', password: 'kim-third-pass' }),
+    });
+    expect(again.status).toBe(200);
+    expect((await gql(server, MeDocument, undefined, { cookie: kim.cookie })).status).toBe(401);
+  });
+});
+
+describe('renewing an access token through RA\'s /api/token', () => {
+  it('works until the password changes, then a stolen token can no longer renew itself', async () => {
+    const lee = await newUser('lee', 'lee-pass');
+    const renew = (token: string) => fetch(`${server.url}/api/token`, { headers: { authorization: basic(token, 'unused') } });
+    const first = await renew(lee.accessToken);
+    expect(first.status).toBe(200);
+    const { token: renewed } = (await first.json()) as { token: string };
+    expect((await renew(renewed)).status).toBe(200);
+
+    const changed = await gql(server, ChangePasswordDocument, { currentPassword: 'lee-pass', newPassword: 'lee-new-pass' }, { cookie: lee.cookie });
+    expect(changed.data?.changePassword.__typename).toBe('User');
+    for (const token of [lee.accessToken, renewed]) {
+      const refused = await renew(token);
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).toBe('Unauthorized Access');
+    }
+    // A token issued after the change renews as before.
+    const after = await fetch(`${server.url}/api/token`, { headers: { authorization: basic('lee', 'lee-new-pass') } });
+    const { token: current } = (await after.json()) as { token: string };
+    expect((await renew(current)).status).toBe(200);
+  });
+
+  it('stays in its login family, so revoking the family ends renewed tokens too', async () => {
+    const max = await newUser('max', 'max-pass');
+    const renewed = ((await (await fetch(`${server.url}/api/token`, { headers: { authorization: bearer(max.accessToken) } })).json()) as { token: string }).token;
+    const rotated = await gql(server, RefreshTokenDocument, { refreshToken: max.refreshToken });
+    expect(rotated.data?.refreshToken.__typename).toBe('TokenPair');
+    server.clock.advance(11);
+    // Replaying the rotated refresh token after the grace window revokes the whole family.
+    expect((await gql(server, RefreshTokenDocument, { refreshToken: max.refreshToken })).data?.refreshToken.__typename).toBe('UnauthenticatedError');
+    expect((await fetch(`${server.url}/api/resource`, { headers: { authorization: bearer(renewed) } })).status).toBe(401);
   });
 });

@@ -108,7 +108,8 @@ const replaceUser: RestHandler = async (ctx, req, res) => {
   const target = await getUser(ctx, id);
   const body = readUserBody(ctx, jsonBody(req), target);
   if (body.id !== undefined && body.id !== id) throw new TxProblem(400, 'Request data id has to match resource id.');
-  sendJson(res, 200, userJson(await updateUser(ctx, target, { username: body.username, password: body.password })));
+  const updated = await updateUser(ctx, target, { username: body.username, password: body.password }, ctx.viewer?.session?.id ?? null);
+  sendJson(res, 200, userJson(updated));
 };
 
 const removeUser: RestHandler = async (ctx, req, res) => {

@@ -1,8 +1,8 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import type { AppRuntime, RequestContext } from '../context';
-import type { User } from '../entities';
+import type { Viewer } from '../auth/viewer';
 import { RateLimitedError, UnauthenticatedError } from '../services/errors';
-import { issueAccessToken } from '../services/tokens';
+import { renewAccessToken } from '../services/tokens';
 import { sendJson } from './flaskJson';
 import { withContext, type RestHandler } from './handler';
 import { clientErrorStatus, methodNotAllowed, reasonPhrase, sendRateLimited } from './httpErrors';
@@ -11,18 +11,17 @@ import { clientErrorStatus, methodNotAllowed, reasonPhrase, sendRateLimited } fr
 // (decision 3). Any credential identifies the viewer (decision 2); a token in the Basic username
 // is one of them.
 
-function viewerUser(ctx: RequestContext): User {
-  if (ctx.viewer) return ctx.viewer.user;
+function viewerOf(ctx: RequestContext): Viewer {
+  if (ctx.viewer) return ctx.viewer;
   throw ctx.authError ?? new UnauthenticatedError('missing');
 }
 
 const token: RestHandler = async (ctx, _req, res) => {
-  const user = viewerUser(ctx);
-  sendJson(res, 200, { duration: ctx.config.accessTokenSeconds, token: await issueAccessToken(ctx, user) });
+  sendJson(res, 200, { duration: ctx.config.accessTokenSeconds, token: await renewAccessToken(ctx, viewerOf(ctx)) });
 };
 
 const resource: RestHandler = async (ctx, _req, res) => {
-  sendJson(res, 200, { data: `Hello, ${viewerUser(ctx).username}!` });
+  sendJson(res, 200, { data: `Hello, ${viewerOf(ctx).user.username}!` });
 };
 
 /** Flask-HTTPAuth's refusal (spec §1.3): the one RA error that is not JSON. */

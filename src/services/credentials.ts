@@ -3,8 +3,7 @@ import type { User } from '../entities';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
 import { countDown, countUp, resetCount, throttledAddress } from './rateLimits';
 import type { ServiceContext } from './serviceContext';
-import { endSessions } from './sessions';
-import { findUserForLogin, replacePassword } from './users';
+import { findUserForLogin, updateUser } from './users';
 import { checkPassword, throwIfInvalid } from './validation';
 
 /**
@@ -55,8 +54,9 @@ function throttled(ctx: ServiceContext, identifier: string, scope: 'ip' | 'accou
 
 /**
  * Changes the password after checking the current one, through the same throttle as a login, so
- * a stolen session cannot be used to guess it. Every other session of the user ends and every
- * refresh token stops working; `keepSessionId` is the session the request came in on.
+ * a stolen session cannot be used to guess it. As with every password change (`updateUser`), the
+ * user's other sessions end and every refresh token stops working; `keepSessionId` is the session
+ * the request came in on.
  */
 export async function changePassword(
   ctx: ServiceContext,
@@ -72,9 +72,5 @@ export async function changePassword(
     if (error instanceof UnauthenticatedError) throw new ValidationError({ currentPassword: ['Incorrect password.'] });
     throw error;
   }
-  await replacePassword(ctx, user, newPassword);
-  user.updatedAt = new Date(ctx.clock());
-  await ctx.em.flush();
-  await endSessions(ctx, user, keepSessionId === null ? {} : { id: { $ne: keepSessionId } }, 'password_changed');
-  return user;
+  return updateUser(ctx, user, { password: newPassword }, keepSessionId);
 }

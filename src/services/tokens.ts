@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
 import { decodeJwt } from 'jose';
 import { signToken, verifyTokenSignature, type TokenClaims, type TokenType } from '../auth/tokens';
+import type { Viewer } from '../auth/viewer';
 import { RevokedToken, User } from '../entities';
 import { UnauthenticatedError } from './errors';
 import type { ServiceContext } from './serviceContext';
@@ -21,9 +22,21 @@ export const REFRESH_REUSE_GRACE_SECONDS = 10;
 
 const familyKey = (family: string) => `family:${family}`;
 
-/** An access token; without a family it starts one of its own (RA's /api/token). */
-export async function issueAccessToken(ctx: ServiceContext, user: User, family: string = randomUUID()): Promise<string> {
+/** An access token; without a family it starts one of its own. */
+async function issueAccessToken(ctx: ServiceContext, user: User, family: string = randomUUID()): Promise<string> {
   return sign(ctx, user, 'access', family, ctx.config.accessTokenSeconds);
+}
+
+/**
+ * RA's /api/token: an access token for whoever the request authenticated as. A token may renew
+ * itself, staying in its login family, but not once the password has changed since it was issued,
+ * so a stolen token cannot be kept alive past its owner's password change.
+ */
+export async function renewAccessToken(ctx: ServiceContext, viewer: Viewer): Promise<string> {
+  const { user, claims } = viewer;
+  if (!claims) return issueAccessToken(ctx, user);
+  if (claims.ver !== user.tokenVersion) throw new UnauthenticatedError('revoked');
+  return issueAccessToken(ctx, user, claims.fam);
 }
 
 async function sign(ctx: ServiceContext, user: User, type: TokenType, family: string, lifetimeSeconds: number): Promise<string> {

@@ -140,7 +140,11 @@ export async function countUsers(ctx: ServiceContext): Promise<number> {
   return ctx.em.count(User);
 }
 
-export async function updateUser(ctx: ServiceContext, user: User, patch: UserPatch): Promise<User> {
+/**
+ * Applies the patch. A new password also ends every refresh token and every session of the user
+ * but `keepSessionId`, the one the request came in on, on whichever face it was changed.
+ */
+export async function updateUser(ctx: ServiceContext, user: User, patch: UserPatch, keepSessionId: number | null = null): Promise<User> {
   const username = patch.username ?? user.username;
   const email = patch.email === undefined ? user.email : patch.email;
   throwIfInvalid((errors) => {
@@ -158,11 +162,14 @@ export async function updateUser(ctx: ServiceContext, user: User, patch: UserPat
     updatedAt: new Date(ctx.clock()),
   });
   await flushUnique(ctx);
+  if (patch.password !== undefined) {
+    await endSessions(ctx, user, keepSessionId === null ? {} : { id: { $ne: keepSessionId } }, 'password_changed');
+  }
   return user;
 }
 
 /** Sets a new password and invalidates every refresh token issued before it. */
-export async function replacePassword(ctx: ServiceContext, user: User, password: string): Promise<void> {
+async function replacePassword(ctx: ServiceContext, user: User, password: string): Promise<void> {
   user.passwordHash = await hashPassword(password);
   user.tokenVersion += 1;
 }
