@@ -5,7 +5,7 @@ import { graphiqlPage, wantsGraphiQL } from './graphql/graphiqlPage';
 import { graphqlBodyLimit } from './graphql/bodyLimit';
 import { GRAPHQL_PATH, graphqlRequestUrl } from './graphql/requestUrl';
 import { createGraphQLServer } from './graphql/server';
-import { rejectCrossSiteCookieWrites } from './rest/originCheck';
+import { sendJson } from './rest/flaskJson';
 import { sessionApiRouter } from './rest/sessionApi';
 import { shipApiRouter } from './rest/shipApi';
 import { tokenAuthRouter } from './rest/tokenAuth';
@@ -36,19 +36,16 @@ export function buildApp(runtime: AppRuntime): express.Express {
     return runtime.requests.track(Promise.resolve(yoga(req, res, { req, res })));
   });
 
-  // REST compatibility dialects; each router parses its own bodies.
-  app.use(rejectCrossSiteCookieWrites(runtime.config));
+  // REST compatibility dialects; each router parses its own bodies and refuses cross-site cookie writes.
   app.use(sessionApiRouter(runtime));
   app.use(shipApiRouter(runtime));
   app.use(tokenAuthRouter(runtime));
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'Not Found' });
-  });
+  app.use((_req, res) => sendJson(res, 404, { error: 'Not Found' }));
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) console.error(error);
-    res.status(status).json({ error: status === 500 ? 'Internal Server Error' : String(error.message ?? 'Bad Request') });
+    sendJson(res, status, { error: status === 500 ? 'Internal Server Error' : String(error.message ?? 'Bad Request') });
   };
   app.use(onError);
   return app;

@@ -26,10 +26,13 @@ describe('cookie-authenticated REST writes from another site', () => {
   it('are refused when Origin is foreign', async () => {
     const cookie = await hbLogin();
     const forged = await fetch(`${server.url}/api/v1/auth_session/logout`, { method: 'DELETE', headers: { cookie, origin: EVIL } });
+    // In HB's own shape, with the CORS headers every /api/v1 answer carries.
     expect(forged.status).toBe(403);
-    expect(await forged.json()).toEqual({ error: 'Forbidden', message: 'Cross-site request refused' });
+    expect(await forged.json()).toEqual({ error: 'Forbidden' });
+    expect(forged.headers.get('access-control-allow-origin')).toBe(EVIL);
     const tx = await fetch(`${server.url}/api/ships`, { method: 'POST', headers: { cookie, origin: EVIL, 'content-type': 'application/json' }, body: JSON.stringify(ship) });
     expect(tx.status).toBe(403);
+    expect(await tx.json()).toEqual({ error: 'Forbidden', message: 'Cross-site request refused' });
     // The session survived the forged logout.
     expect((await fetch(`${server.url}/api/v1/users/me`, { headers: { cookie } })).status).toBe(200);
   });
@@ -41,6 +44,20 @@ describe('cookie-authenticated REST writes from another site', () => {
     expect((await fetch(`${server.url}/api/ships`, { method: 'POST', headers: { cookie, origin: APP, 'content-type': 'application/json' }, body: JSON.stringify(ship) })).status).toBe(201);
     const curl = await fetch(`${server.url}/api/v1/auth_session/logout`, { method: 'DELETE', headers: { cookie } });
     expect(curl.status).toBe(200);
+  });
+
+  it('include a forged HB login, which would sign the victim in to the attacker\'s account', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const body = 'email=bob%40hbtn.io&password=H0lbertonSchool98%21';
+    for (const path of ['/api/v1/auth_session/login', '/api/v1/auth_session/']) {
+      const forged = await fetch(`${server.url}${path}`, { method: 'POST', headers: { ...form, origin: EVIL }, body });
+      expect(forged.status).toBe(403);
+      expect(forged.headers.get('set-cookie')).toBeNull();
+      expect(await forged.json()).toEqual({ error: 'Forbidden' });
+    }
+    const own = await fetch(`${server.url}/api/v1/auth_session/login`, { method: 'POST', headers: { ...form, origin: new URL(server.url).origin }, body });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('set-cookie')).toMatch(/^_my_session_id=/);
   });
 
   it('do not affect header-authenticated requests, which a browser cannot forge', async () => {

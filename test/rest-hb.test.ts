@@ -232,6 +232,16 @@ describe('users CRUD', () => {
     expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Authorization: basic('erin@hbtn.io', 'erin pwd') } }), 403, FORBIDDEN);
     expectHb(await http(server, 'GET', `/api/v1/users/${created.id}`, withBob()), 404, NOT_FOUND);
   });
+
+  it("a deleted user's access token is 401, as on every face (decision 5)", async () => {
+    await createUser('finn@hbtn.io', 'finn pwd');
+    const login = await http(server, 'POST', '/auth/login', { json: { username: 'finn@hbtn.io', password: 'finn pwd' } });
+    const { access_token: token } = login.json as { access_token: string };
+    const me = (await http(server, 'GET', '/api/v1/users/me', { headers: { Authorization: bearer(token) } })).json as { id: string };
+    expectHb(await http(server, 'DELETE', `/api/v1/users/${me.id}`, { headers: { Authorization: bearer(token) } }), 200, {});
+    expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Authorization: bearer(token) } }), 401, UNAUTHORIZED);
+    expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Authorization: basic(token, 'x') } }), 401, UNAUTHORIZED);
+  });
 });
 
 describe('routing under /api/v1', () => {
@@ -356,15 +366,31 @@ describe('credentials reaching the filter', () => {
     expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Authorization: '' } }), 403, FORBIDDEN);
     expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Cookie: '_my_session_id=' } }), 403, FORBIDDEN);
     expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Cookie: '_my_session_id=Holberton' } }), 403, FORBIDDEN);
+    // §3.4: `--cookie "_my_session_id=C is fun"` is a (dead) session id with spaces, so 403, not 401.
+    expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Cookie: '_my_session_id=C is fun' } }), 403, FORBIDDEN);
     // A bare token is not a cookie of that name; another cookie is no credential.
     expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Cookie: '_my_session_id_fake' } }), 401, UNAUTHORIZED);
     expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Cookie: 'other=1' } }), 401, UNAUTHORIZED);
+  });
+
+  it("§3.3's bob100 header: the password itself holds colons (0x01 task 12)", async () => {
+    const created = await http(server, 'POST', '/api/v1/users', withBob({ json: { email: 'bob100@hbtn.io', password: 'H0lberton:School:98!' } }));
+    expect(created.status).toBe(201);
+    const bob100 = { headers: { Authorization: 'Basic Ym9iMTAwQGhidG4uaW86SDBsYmVydG9uOlNjaG9vbDo5OCE=' } };
+    expectHb(await http(server, 'GET', '/api/v1/users/me', bob100), 200, hbUser('bob100@hbtn.io'));
   });
 
   it('cookie values are read with quotes removed', async () => {
     const cookie = await hbLogin(server, 'bobsession@hbtn.io', 'fake pwd');
     const [name, value] = cookie.split('=');
     expectHb(await http(server, 'GET', '/api/v1/users/me', { headers: { Cookie: `a=b; ${name}="${value}"` } }), 200, hbUser('bobsession@hbtn.io'));
+  });
+
+  it('an oversized body is refused before its password is checked', async () => {
+    const before = server.events.length;
+    const response = await http(server, 'PUT', '/api/v1/users/me', withBob({ json: { first_name: 'x'.repeat(200_000) } }));
+    expectHb(response, 413, { error: 'Request Entity Too Large' });
+    expect(server.events.slice(before).filter((e) => e.event.startsWith('login_'))).toEqual([]);
   });
 
   it('wrong passwords are throttled (429 with Retry-After) rather than guessed forever', async () => {

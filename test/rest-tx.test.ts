@@ -58,8 +58,7 @@ describe('README: authentication', () => {
     const { refresh_token } = await login('user', 'password');
     for (let i = 0; i < 2; i += 1) {
       const response = await http(server, 'POST', '/auth/refresh', { headers: { Authorization: bearer(refresh_token) } });
-      expect(response.status).toBe(200);
-      expect(response.json).toEqual({ access_token: expect.stringMatching(JWT) });
+      expectJson(response, 200, { access_token: expect.stringMatching(JWT) });
       const fresh = (response.json as { access_token: string }).access_token;
       const use = await http(server, 'DELETE', '/auth/logout', { headers: { Authorization: bearer(fresh) } });
       expect(use.status).toBe(200);

@@ -19,10 +19,17 @@ export interface HbRequest {
 
 const EXCLUDED_PATHS = ['/status', '/unauthorized', '/forbidden', '/auth_session/login'];
 
+const withoutSlash = (path: string) => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+
 /** Paths relative to /api/v1, with or without a trailing slash. The seed's POST alias logs in too. */
 export function isExcluded(method: string, path: string): boolean {
-  const bare = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-  return EXCLUDED_PATHS.includes(bare) || (method === 'POST' && bare === '/auth_session');
+  return EXCLUDED_PATHS.includes(withoutSlash(path)) || isLogin(method, path);
+}
+
+/** The requests that log in and set the session cookie. */
+export function isLogin(method: string, path: string): boolean {
+  const bare = withoutSlash(path);
+  return method === 'POST' && (bare === '/auth_session/login' || bare === '/auth_session');
 }
 
 /** Whether AUTH_TYPE leaves HB's session routes anything to do. */
@@ -53,6 +60,8 @@ async function currentUser(ctx: RequestContext, req: Request): Promise<User | nu
   const authType = ctx.config.hbAuthType;
   if (authType === null || authType === 'basic_auth') {
     if (ctx.authError instanceof RateLimitedError) throw ctx.authError;
+    // Decision 5: a deleted user's token is 401 on every face; other refusals keep HB's 403.
+    if (ctx.authError?.reason === 'user_gone') throw unauthorized();
     if (authType === null) return ctx.viewer?.user ?? null;
     return ctx.viewer?.method === 'password' ? ctx.viewer.user : null;
   }

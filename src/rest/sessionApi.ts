@@ -7,15 +7,16 @@ import { authenticatePassword } from '../services/credentials';
 import { NotFoundError, UnauthenticatedError } from '../services/errors';
 import { closeSession, openSession } from '../services/sessions';
 import { allUsers, assertSelf, countUsers, deleteUser, getUserByUuid, registerUser, updateUser } from '../services/users';
-import { rawBody } from './bodies';
+import { declaredLengthLimit, rawBody } from './bodies';
 import { flaskCors } from './cors';
 import { sendJson } from './flaskJson';
 import { readFormFields } from './formFields';
-import { hbAuthFilter, hbRequest, sessionsEnabled, type HbRequest } from './hbAuthFilter';
+import { hbAuthFilter, hbRequest, isLogin, sessionsEnabled, type HbRequest } from './hbAuthFilter';
 import { forbidden, hbErrors, hbNotFound, HbProblem, saveFailure, unauthorized } from './hbErrors';
 import { CREATE_FAILED, readLoginFields, readNamePatch, readNewUser, UPDATE_FAILED } from './hbUserInput';
 import { hbUserJson } from './hbUserJson';
 import { methodNotAllowed } from './httpErrors';
+import { rejectCrossSiteCookieWrites } from './originCheck';
 
 // HB: the session-auth API under /api/v1 (spec §3). Every route accepts a trailing slash; the
 // filter in hbAuthFilter.ts has already run. Deviation (decision 7): users may only change or
@@ -112,6 +113,10 @@ export function sessionApiRouter(runtime: AppRuntime): Router {
   };
 
   api.use(flaskCors());
+  // Both before the filter, which may verify a password: an oversized body is refused unread, and
+  // a forged cross-site write or login gets HB's 403 (with the CORS headers above).
+  api.use(declaredLengthLimit(runtime.config.bodyLimitBytes));
+  api.use(rejectCrossSiteCookieWrites(runtime.config, (res) => sendJson(res, 403, { error: 'Forbidden' }), (req) => isLogin(req.method, req.path)));
   api.use(hbAuthFilter(runtime));
 
   api.get('/status', handle(status));

@@ -10,6 +10,7 @@ import { hasFormContentType, hasJsonContentType, isPlainObject, rawBody, readJso
 import { sendJson } from './flaskJson';
 import { withContext, type RestHandler } from './handler';
 import { methodNotAllowed } from './httpErrors';
+import { rejectCrossSiteCookieWrites } from './originCheck';
 import { absoluteLocation } from './location';
 import { readShipBody, readUserBody } from './shipApiInput';
 import { shipApiErrors, rememberCredentials, TxProblem } from './shipApiErrors';
@@ -162,6 +163,8 @@ export function shipApiRouter(runtime: AppRuntime): Router {
       rememberCredentials(res, ctx.credentials);
       await handler(ctx, req, res);
     });
+
+  router.use(rejectCrossSiteCookieWrites(runtime.config, (res) => sendJson(res, 403, { error: 'Forbidden', message: 'Cross-site request refused' })));
 
   router.post('/auth/login', body, handle(login));
   router.post('/auth/refresh', handle(refresh));

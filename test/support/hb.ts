@@ -32,6 +32,11 @@ export function expectHb(response: HttpResult, status: number, body: unknown): v
   expect({ status: response.status, body: response.json }).toEqual({ status, body });
   expect(response.headers.get('content-type')).toBe('application/json');
   expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(response.text)));
+  const allowOrigin = response.headers.get('access-control-allow-origin');
+  if (allowOrigin !== '*') {
+    expect(allowOrigin).toMatch(/^https?:\/\//);
+    expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
+  }
 }
 
 /** `name=value` of the session cookie a response set (the last one wins, as in a browser). */
