@@ -35,6 +35,8 @@ describe('/graphql', () => {
   it.each(['/graphql//', '/GRAPHQL', '/graphql/x', '/graphql/..%2f'])('%s is not the endpoint: JSON 404', async (path) => {
     const result = await http(server, 'POST', path, { json: { query: '{ __typename }' } });
     expect({ status: result.status, json: result.json }).toEqual({ status: 404, json: { error: 'Not Found' } });
+    // The Flask dialects' content type, without a charset (spec §0.1).
+    expect(result.headers.get('content-type')).toBe('application/json');
   });
 
   it('/graphql/ is the endpoint too', async () => {
