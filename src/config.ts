@@ -1,6 +1,7 @@
 // The only module that reads the environment. Everything else receives a validated Config.
 
 import { availableParallelism } from 'node:os';
+import { parseDatabaseUrl } from './db/databaseUrl';
 
 export interface Config {
   production: boolean;
@@ -100,9 +101,10 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes, got ${jwtSecret.byteLength}`);
   }
   const databaseUrl = read('DATABASE_URL') ?? 'sqlite:data/hangar.sqlite';
-  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
-    problems.push(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl}"`);
-  }
+  const database = /^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl) ? parseDatabaseUrl(databaseUrl) : null;
+  if (!database) problems.push(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl}"`);
+  else if (database.kind === 'postgresql') problems.push('DATABASE_URL postgres:// is not supported yet; use a sqlite: URL');
+  else if (database.file === '') problems.push('DATABASE_URL sqlite: needs a file path (sqlite:data/hangar.sqlite) or :memory:');
 
   const config: Config = {
     production,

@@ -43,6 +43,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a DATABASE_URL it cannot open, with the reason', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'sqlite:' })).toThrow('DATABASE_URL sqlite: needs a file path (sqlite:data/hangar.sqlite) or :memory:');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/test' })).toThrow('DATABASE_URL postgres:// is not supported yet; use a sqlite: URL');
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl).toBe('sqlite::memory:');
+  });
+
   it('accepts a 32-byte JWT_SECRET and negative SESSION_DURATION (never expire)', () => {
     const config = loadConfig({ JWT_SECRET: 'x'.repeat(32), SESSION_DURATION: '-1' });
     expect(config.jwtSecret?.byteLength).toBe(32);

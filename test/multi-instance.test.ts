@@ -60,6 +60,24 @@ describe('two instances on one database', () => {
   });
 });
 
+describe('two instances starting together on an empty database', () => {
+  it('both come up, with one copy of the demo data and one signing secret', async () => {
+    const fresh = tempDatabaseFile();
+    const [first, second] = await Promise.all([startTestServer({ databaseFile: fresh.file }), startTestServer({ databaseFile: fresh.file })]);
+    try {
+      const users = await fetch(`${first.url}/api/users`);
+      expect(((await users.json()) as unknown[]).length).toBe(3);
+      const login = (await gql(first, LoginDocument, { username: 'user', password: 'password' })).data!.login;
+      if (login.__typename !== 'TokenPair') throw new Error('login failed');
+      expect((await gql(second, MeDocument, undefined, { authorization: bearer(login.accessToken) })).data?.me?.username).toBe('user');
+    } finally {
+      await first.close();
+      await second.close();
+      fresh.cleanup();
+    }
+  });
+});
+
 describe('sqlite::memory:', () => {
   it('serves from an in-memory database', async () => {
     const memory = await startTestServer({ env: { DATABASE_URL: 'sqlite::memory:' } });

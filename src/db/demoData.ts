@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { hashPassword } from '../auth/passwords';
 import type { Clock } from '../clock';
 import { Ship, User } from '../entities';
@@ -36,27 +36,35 @@ export const DEMO_SHIPS: ShipInput[] = SHIPS.map(([model, shipClass, affiliation
   model, shipClass, affiliation, category, manufacturer, crew, length, roles,
 }));
 
-/** Seeds the demo data into an empty database; a database with any user or ship is left alone. */
+/**
+ * Seeds the demo data into an empty database; a database with any user or ship is left alone. Two
+ * instances starting on one empty database both try; the loser finds the ids taken and leaves it.
+ */
 export async function seedDemoData(em: EntityManager, clock: Clock): Promise<boolean> {
   if ((await em.count(User)) > 0 || (await em.count(Ship)) > 0) return false;
   const now = new Date(clock());
   const hashes = await Promise.all(USERS.map((user) => hashPassword(user.password)));
-  await em.transactional(async (tx) => {
-    USERS.forEach((user, index) => {
-      tx.create(User, {
-        id: index + 1,
-        uuid: randomUUID(),
-        username: user.username,
-        email: user.email,
-        passwordHash: hashes[index]!,
-        tokenVersion: 0,
-        createdAt: now,
-        updatedAt: now,
+  try {
+    await em.transactional(async (tx) => {
+      USERS.forEach((user, index) => {
+        tx.create(User, {
+          id: index + 1,
+          uuid: randomUUID(),
+          username: user.username,
+          email: user.email,
+          passwordHash: hashes[index]!,
+          tokenVersion: 0,
+          createdAt: now,
+          updatedAt: now,
+        });
+      });
+      DEMO_SHIPS.forEach((ship, index) => {
+        tx.create(Ship, { ...ship, id: index + 1, createdBy: null, createdAt: now, updatedAt: now });
       });
     });
-    DEMO_SHIPS.forEach((ship, index) => {
-      tx.create(Ship, { ...ship, id: index + 1, createdBy: null, createdAt: now, updatedAt: now });
-    });
-  });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return false;
+    throw error;
+  }
   return true;
 }

@@ -1,3 +1,4 @@
+import { TableExistsException } from '@mikro-orm/core';
 import { MikroORM, type Options } from '@mikro-orm/sqlite';
 import type { Config } from '../config';
 import { entities } from '../entities';
@@ -36,6 +37,27 @@ export async function initORM(config: Config, options: OrmOptions = {}): Promise
     logger: options.onQuery ? (message) => options.onQuery!(message) : undefined,
   };
   const orm = await MikroORM.init(ormOptions);
-  await orm.schema.updateSchema({ safe: true });
+  try {
+    await updateSchema(orm);
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
   return orm;
+}
+
+/**
+ * Creates or updates the schema. Another instance starting on the same database may be doing the
+ * same at this moment, and then a table or index it just created makes ours fail: the schema is
+ * compared again and only what is still missing is created.
+ */
+async function updateSchema(orm: Orm): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await orm.schema.updateSchema({ safe: true });
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !(error instanceof TableExistsException || /already exists/i.test(String((error as Error).message)))) throw error;
+    }
+  }
 }
