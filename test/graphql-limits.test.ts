@@ -44,6 +44,8 @@ describe('depth limit', () => {
   });
 
   it('counts an operation named __schema', async () => {
+    const ok = await post(`query __schema { ${nested(GRAPHQL_LIMITS.maxDepth)} }`);
+    expect(ok.body.errors).toBeUndefined();
     const deep = await post(`query __schema { ${nested(GRAPHQL_LIMITS.maxDepth + 1)} }`);
     expect(rejectedWith(deep.body, 'Query depth limit')).toBe(true);
   });
@@ -80,18 +82,39 @@ describe('token limit', () => {
   });
 });
 
-describe('cost limit', () => {
-  // ships(first: k) { __typename } costs (2 + 1.5) * k; each top-level __typename costs 1.
-  const costing = (total: number) => {
-    const k = Math.floor((total - 2) / 3.5);
-    const rest = total - 3.5 * k;
-    return `{ ships(first: ${k}) { __typename } ${Array(rest).fill('__typename').join(' ')} }`;
-  };
-  it(`accepts cost ${GRAPHQL_LIMITS.maxCost} and rejects ${GRAPHQL_LIMITS.maxCost + 1}`, async () => {
-    const ok = await post(costing(GRAPHQL_LIMITS.maxCost));
+describe('result-size (cost) limit', () => {
+  const limit = GRAPHQL_LIMITS.maxResultObjects;
+  // users(first: a) { nodes { ships(first: b) { __typename } } } counts a * (2 + b) objects: a pages,
+  // each holding its node list and b ships (the rule assumes every list is as long as `first`).
+  const pages = (alias: string, a: number, b: number) => `${alias}: users(first: ${a}) { ... on UserPage { nodes { ships(first: ${b}) { __typename } } } }`;
+  const exactly25000 = `{ ${pages('a', 100, 100)} ${pages('b', 100, 100)} ${pages('c', 46, 98)} }`;
+
+  it(`accepts ${limit} objects and rejects ${limit + 1}`, async () => {
+    expect(limit).toBe(10_200 + 10_200 + 4_600);
+    const ok = await post(exactly25000);
     expect(ok.body.errors).toBeUndefined();
-    const over = await post(costing(GRAPHQL_LIMITS.maxCost + 1));
-    expect(rejectedWith(over.body, `Query Cost limit of ${GRAPHQL_LIMITS.maxCost} exceeded, found ${GRAPHQL_LIMITS.maxCost + 1}`)).toBe(true);
+    const over = await post(`${exactly25000.slice(0, -1)} me { id } }`);
+    expect(rejectedWith(over.body, `Query result size limit of ${limit} objects exceeded, found ${limit + 1}.`)).toBe(true);
+    expect(over.body.data).toBeUndefined();
+  });
+
+  it('counts a list whose length comes from a variable at the maximum page size', async () => {
+    const query = 'query ($n: Int) { users(first: $n) { ... on UserPage { nodes { ships(first: $n) { createdBy { ships(first: $n) { id } } } } } } }';
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables: { n: 1 } }),
+    });
+    const body = (await response.json()) as { errors?: { message: string }[] };
+    expect(rejectedWith(body, 'Query result size limit')).toBe(true);
+  });
+
+  it('counts fragments, and a user\'s ships at the default page size when `first` is omitted', async () => {
+    const fragment = 'fragment Deep on User { ships { createdBy { ships { createdBy { ships { createdBy { id } } } } } } }';
+    // user, then three levels of 20 ships each with its creator: 1 + 20 * (2 + 20 * (2 + 20 * 2)) = 16,841.
+    expect((await post(`{ user(id: 1) { ... on User { ...Deep } } } ${fragment}`)).body.errors).toBeUndefined();
+    const twice = await post(`{ a: user(id: 1) { ... on User { ...Deep } } b: user(id: 2) { ... on User { ...Deep } } } ${fragment}`);
+    expect(rejectedWith(twice.body, `found ${2 * 16_841}.`)).toBe(true);
   });
 });
 

@@ -78,6 +78,40 @@ describe('ship queries', () => {
   });
 });
 
+describe('User.ships', () => {
+  async function query(document: string) {
+    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document }) });
+    return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+  }
+
+  it("gives each user's ships oldest first, at most `first`, with one query per distinct `first`", async () => {
+    const guest = { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` };
+    for (const model of ['Guest A', 'Guest B', 'Guest C']) await gql(server, CreateShipDocument, { input: { ...xWing, model } }, guest);
+    queries.length = 0;
+    const { data, errors } = await query('{ users(first: 10) { ... on UserPage { nodes { username two: ships(first: 2) { model } all: ships(first: 100) { model } } } } }');
+    expect(errors).toBeUndefined();
+    const byName = Object.fromEntries(data.users.nodes.map((u: any) => [u.username, u]));
+    expect(byName.guest.two.map((s: any) => s.model)).toEqual(['Guest A', 'Guest B']);
+    expect(byName.guest.all.map((s: any) => s.model)).toEqual(['Guest A', 'Guest B', 'Guest C']);
+    const userModels = byName.user.all.map((s: any) => s.model);
+    expect(userModels.filter((m: string) => m.startsWith('Batch'))).toEqual(['Batch 0', 'Batch 1', 'Batch 2', 'Batch 3', 'Batch 4']);
+    expect(byName.user.two).toEqual(byName.user.all.slice(0, 2));
+    expect(byName['bob@hbtn.io'].all).toEqual([]);
+    const shipSelects = queries.filter((sql) => /from [`"]ships[`"]/.test(sql));
+    expect(shipSelects).toHaveLength(2);
+  });
+
+  it('defaults to 20 and refuses a `first` outside 1-100 with a clear error', async () => {
+    for (let i = 0; i < 18; i += 1) await gql(server, CreateShipDocument, { input: { ...xWing, model: `Fleet ${i}` } }, auth);
+    const { data } = await query('{ user(id: 1) { ... on User { ships { id } } } }');
+    expect(data.user.ships).toHaveLength(20);
+    for (const first of [0, 101]) {
+      const refused = await query(`{ user(id: 1) { ... on User { ships(first: ${first}) { id } } } }`);
+      expect(refused.errors?.[0]).toMatchObject({ message: 'first must be between 1 and 100.', extensions: { code: 'BAD_USER_INPUT' } });
+    }
+  });
+});
+
 describe('ship mutations', () => {
   it('need authentication', async () => {
     expect((await gql(server, CreateShipDocument, { input: xWing })).data?.createShip).toEqual({

@@ -1,4 +1,6 @@
 import type { EnvelopArmor } from '@escape.tech/graphql-armor';
+import type { Plugin } from 'graphql-yoga';
+import { maxResultSizeRule } from './resultSize';
 
 type GraphQLArmorConfig = NonNullable<ConstructorParameters<typeof EnvelopArmor>[0]>;
 
@@ -8,7 +10,8 @@ export const GRAPHQL_LIMITS = {
   maxAliases: 30,
   maxDirectives: 10,
   maxTokens: 2000,
-  maxCost: 5000,
+  /** Objects one response may hold, counting each list at its `first` (src/graphql/resultSize.ts). */
+  maxResultObjects: 25_000,
 } as const;
 
 export function armorConfig(blockFieldSuggestions: boolean): GraphQLArmorConfig {
@@ -18,14 +21,16 @@ export function armorConfig(blockFieldSuggestions: boolean): GraphQLArmorConfig 
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases, exposeLimits: true },
     maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives, exposeLimits: true },
     maxTokens: { n: GRAPHQL_LIMITS.maxTokens, exposeLimits: true },
-    costLimit: {
-      maxCost: GRAPHQL_LIMITS.maxCost,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1.5,
-      ignoreIntrospection: true,
-      exposeLimits: true,
-    },
+    // Armor's cost multiplies by `first` only when it is a literal; the result-size rule below
+    // also counts variables, defaults and lists without a cost hint, so it replaces it.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: blockFieldSuggestions },
   };
 }
+
+/** The cost limit: the result-size rule, added to every validation. */
+export const resultSizeLimit: Plugin = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(maxResultSizeRule(GRAPHQL_LIMITS.maxResultObjects));
+  },
+};

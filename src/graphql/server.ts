@@ -4,7 +4,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { createContext, type AppRuntime, type RequestContext } from '../context';
-import { armorConfig } from './limits';
+import { armorConfig, resultSizeLimit } from './limits';
 import { clientErrorsFromParsers, jsonErrorBodies } from './wireErrors';
 import { rateLimitedGraphQLError } from '../schema/errors';
 import { RateLimitedError } from '../services/errors';
@@ -55,6 +55,7 @@ export function createGraphQLServer(runtime: AppRuntime) {
       // JSON bodies are never "simple" requests; GET and form-encoded requests must carry a CSRF header.
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       EnvelopArmorPlugin(armorConfig(!runtime.config.graphqlFieldSuggestions)),
+      resultSizeLimit,
       ...(runtime.config.graphqlIntrospection ? [] : [disableIntrospection]),
     ],
     context: async ({ req, res }) => {

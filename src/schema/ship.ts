@@ -1,5 +1,7 @@
+import { GraphQLError } from 'graphql';
 import { Ship } from '../entities';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../services/errors';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../services/pagination';
 import { createShip, deleteShip, getShip, listShips, updateShip } from '../services/ships';
 import { builder } from './builder';
 import { pageType } from './page';
@@ -32,8 +34,23 @@ const ShipPage = pageType('ShipPage', ShipRef);
 builder.objectField(UserRef, 'ships', (t) =>
   t.loadableGroup({
     type: ShipRef,
-    description: 'Ships this user created, oldest first.',
-    load: (userIds: number[], ctx) => ctx.em.find(Ship, { createdBy: { $in: userIds } }, { orderBy: { id: 'asc' } }),
+    description: `Ships this user created, oldest first: the first \`first\` of them (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
+    args: { first: t.arg.int() },
+    // One batch per distinct `first`, so the loader knows how many ships each user may get.
+    byPath: true,
+    load: async (userIds: number[], ctx, args) => {
+      const first = args.first ?? DEFAULT_PAGE_SIZE;
+      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+        throw new GraphQLError(`first must be between 1 and ${MAX_PAGE_SIZE}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      const ships = await ctx.em.find(Ship, { createdBy: { $in: userIds } }, { orderBy: { id: 'asc' } });
+      const taken = new Map<number, number>();
+      return ships.filter((ship) => {
+        const count = (taken.get(ship.createdBy!.id) ?? 0) + 1;
+        taken.set(ship.createdBy!.id, count);
+        return count <= first;
+      });
+    },
     group: (ship) => ship.createdBy!.id,
     resolve: (user) => user.id,
   }),
