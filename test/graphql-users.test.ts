@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import argon2 from 'argon2';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { User } from '../src/entities';
 import {
   ChangePasswordDocument,
   DeleteMeDocument,
@@ -50,6 +52,33 @@ describe('register', () => {
       password: ['Shorter than minimum length 4.'],
       email: ['Not a valid email address.'],
     });
+  });
+
+  it('stores an argon2id hash with at least OWASP\'s parameters, never the password', async () => {
+    await register('hashed', 'hashed-password');
+    const em = server.running.runtime.orm.em.fork();
+    const user = await em.findOneOrFail(User, { username: 'hashed' }, { populate: ['passwordHash'] });
+    const [, algorithm, version, params, salt, hash] = user.passwordHash.split('$');
+    expect({ algorithm, version, salt: salt?.length, hash: hash?.length }).toEqual({ algorithm: 'argon2id', version: 'v=19', salt: 22, hash: 43 });
+    expect(Object.fromEntries(params!.split(',').map((kv) => kv.split('=')))).toEqual({ m: '19456', t: '2', p: '1' });
+    expect(await argon2.verify(user.passwordHash, 'hashed-password')).toBe(true);
+  });
+
+  it('refuses a login with a password over 1024 bytes without running argon2', async () => {
+    const verify = vi.spyOn(argon2, 'verify');
+    try {
+      const long = 'p'.repeat(1025);
+      const { data } = await gql(server, LoginDocument, { username: 'user', password: long });
+      expect(data?.login.__typename).toBe('UnauthenticatedError');
+      const basicLogin = await fetch(`${server.url}/api/token`, { headers: { authorization: basic('user', long) } });
+      expect(basicLogin.status).toBe(401);
+      expect(verify).not.toHaveBeenCalled();
+      // The spy does see an ordinary wrong password.
+      await gql(server, LoginDocument, { username: 'user', password: 'wrong' });
+      expect(verify).toHaveBeenCalledTimes(1);
+    } finally {
+      verify.mockRestore();
+    }
   });
 
   it('refuses passwords over 1024 bytes before hashing', async () => {

@@ -55,6 +55,18 @@ describe('cookie sessions', () => {
     expect((await gql(server, MeDocument, undefined, { cookie: a.cookie })).data?.me?.username).toBe('guest');
   });
 
+  it('revokeSessions without an id ends every session of the user, the current one included', async () => {
+    await gql(server, RegisterDocument, { input: { username: 'nomad', password: 'nomad-pass' } });
+    const cookies = [];
+    for (let i = 0; i < 3; i += 1) cookies.push((await openSession(server, 'nomad', 'nomad-pass')).cookie);
+    const revoked = await gql(server, RevokeSessionsDocument, {}, { cookie: cookies[0]! });
+    expect(revoked.data?.revokeSessions).toEqual({ __typename: 'RevokedSessions', count: 3 });
+    for (const cookie of cookies) expect((await gql(server, MeDocument, undefined, { cookie })).status).toBe(401);
+    // Another user's sessions are untouched.
+    const guest = await openSession(server, 'guest', 'guest');
+    expect((await gql(server, MeDocument, undefined, { cookie: guest.cookie })).data?.me?.username).toBe('guest');
+  });
+
   it('expires after SESSION_DURATION (injected clock)', async () => {
     const { cookie } = await openSession(server, 'user', 'password');
     server.clock.advance(3600);

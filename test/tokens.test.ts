@@ -1,6 +1,7 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, MeDocument, RefreshTokenDocument, RevokeTokenDocument } from './operations/generated';
+import { RevokedToken } from '../src/entities';
 import { REFRESH_REUSE_GRACE_SECONDS } from '../src/services/tokens';
 import { bearer, gql, startTestServer, type TestServer } from './support/testServer';
 
@@ -124,6 +125,22 @@ describe('revocation', () => {
       __typename: 'UnauthenticatedError',
       message: 'Malformed token',
     });
+  });
+});
+
+describe('the revocation list', () => {
+  it('forgets a revoked token once it would have expired anyway', async () => {
+    const em = () => server.running.runtime.orm.em.fork();
+    const first = await login();
+    await gql(server, RevokeTokenDocument, { token: first.accessToken });
+    const claims = JSON.parse(Buffer.from(first.accessToken.split('.')[1]!, 'base64url').toString()) as { jti: string };
+    expect(await em().count(RevokedToken, { jti: claims.jti })).toBe(1);
+    server.clock.advance(601);
+    // Entries are purged as the list is written to.
+    const second = await login();
+    await gql(server, RevokeTokenDocument, { token: second.accessToken });
+    expect(await em().count(RevokedToken, { jti: claims.jti })).toBe(0);
+    expect(errorOf(await meWith(first.accessToken))).toBe('Token has expired');
   });
 });
 
