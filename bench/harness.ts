@@ -11,11 +11,15 @@ export function start(entry: string, env: Record<string, string>): Promise<Targe
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk) => {
+    const onData = (chunk: Buffer) => {
       output += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    });
+      if (!match) return;
+      // The auth event log that follows is not needed: drain it unread.
+      child.stdout!.off('data', onData).resume();
+      resolve({ child, url: match[1]! });
+    };
+    child.stdout!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
   });
 }

@@ -9,6 +9,7 @@ import { accessToken, mean, measure, start, type Measurement } from './harness';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'hangar-bench-'));
@@ -20,6 +21,10 @@ async function main() {
     const body = JSON.stringify({ query: '{ me { id username } }' });
     const check = await (await fetch(`${hangar.url}/graphql`, { method: 'POST', headers, body })).json();
     if (JSON.stringify(check) !== JSON.stringify({ data: { me: { id: 1, username: 'user' } } })) throw new Error(`unexpected: ${JSON.stringify(check)}`);
+
+    // An untimed round first, so JIT warm-up and the first SQLite page reads are not measured.
+    await measure({ url: bare.url, headers, body, connections, seconds: warmupSeconds });
+    await measure({ url: `${hangar.url}/graphql`, headers, body, connections, seconds: warmupSeconds });
 
     const results = { bare: [] as Measurement[], hangar: [] as Measurement[] };
     for (let round = 1; round <= rounds; round += 1) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type webcrypto } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { UnauthenticatedError, type AuthFailureReason } from '../services/errors';
 
@@ -6,6 +6,8 @@ export type TokenType = 'access' | 'refresh';
 
 export interface TokenKeys {
   secret: Uint8Array;
+  /** `secret` as an HMAC-SHA-256 key, for signing and verifying. */
+  key: webcrypto.CryptoKey;
   issuer: string;
   audience: string;
 }
@@ -52,7 +54,7 @@ export async function signToken(
     .setExpirationTime(claims.exp)
     .setIssuer(keys.issuer)
     .setAudience(keys.audience)
-    .sign(keys.secret);
+    .sign(keys.key);
   return { token, claims };
 }
 
@@ -86,7 +88,7 @@ export async function verifyTokenSignature(
   if (header.alg !== ALGORITHM) throw new UnauthenticatedError('disallowed_alg');
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, keys.secret, {
+    ({ payload } = await jwtVerify(token, keys.key, {
       algorithms: [ALGORITHM],
       issuer: keys.issuer,
       audience: keys.audience,
