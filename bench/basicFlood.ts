@@ -8,7 +8,7 @@ import { accessToken, measure, start } from './harness';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const floodConnections = Number(process.env.BENCH_FLOOD_CONNECTIONS ?? 32);
-const settings = (process.env.BENCH_ARGON2_CONCURRENCY ?? '64,2').split(',');
+const settings = (process.env.BENCH_ARGON2_CONCURRENCY ?? '1,2,64').split(',');
 
 async function main() {
   const rows: Record<string, Record<string, number | string>> = {};

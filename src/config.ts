@@ -127,7 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerIp: integer(['RATE_LIMIT_PER_IP'], 100, positive),
     rateLimitPerAccount: integer(['RATE_LIMIT_PER_ACCOUNT'], 10, positive),
     corsOrigins: (read('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
-    // Leave a core for the event loop: on 2 cores a password flood then costs token requests ~20%, not ~90%.
+    // Leave a core for the event loop; `npm run bench:flood` measures what a password flood costs token requests.
     argon2Concurrency: integer(['ARGON2_CONCURRENCY'], Math.max(1, availableParallelism() - 1), positive),
     graphqlIntrospection: flag('GRAPHQL_INTROSPECTION', !production),
     graphqlFieldSuggestions: flag('GRAPHQL_FIELD_SUGGESTIONS', !production),
