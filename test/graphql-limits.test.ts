@@ -109,6 +109,14 @@ describe('result-size (cost) limit', () => {
     expect(rejectedWith(body, 'Query result size limit')).toBe(true);
   });
 
+  it('counts a fragment once however often it is spread, so doubling fragments cannot stall validation', async () => {
+    // F0 spreads F1 twice, F1 spreads F2 twice, …: 2^40 objects, counted in 41 steps, not 2^40.
+    let document = 'query { ...F0 }';
+    for (let i = 0; i < 40; i += 1) document += ` fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`;
+    document += ' fragment F40 on Query { me { id } }';
+    expect(rejectedWith((await post(document)).body, `found ${2 ** 40}.`)).toBe(true);
+  });
+
   it('counts fragments, and a user\'s ships at the default page size when `first` is omitted', async () => {
     const fragment = 'fragment Deep on User { ships { createdBy { ships { createdBy { ships { createdBy { id } } } } } } }';
     // user, then three levels of 20 ships each with its creator: 1 + 20 * (2 + 20 * (2 + 20 * 2)) = 16,841.

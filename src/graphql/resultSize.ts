@@ -27,7 +27,7 @@ export function maxResultSizeRule(maxObjects: number): ValidationRule {
     OperationDefinition(operation) {
       const root = context.getSchema().getRootType(operation.operation);
       if (!root) return;
-      const found = countObjects(context, root, operation.selectionSet, new Set());
+      const found = countObjects({ context, fragmentCounts: new Map(), fragmentsInUse: new Set() }, root, operation.selectionSet);
       if (found > maxObjects) {
         context.reportError(new GraphQLError(`Query result size limit of ${maxObjects} objects exceeded, found ${found}.`, { nodes: [operation] }));
       }
@@ -35,27 +35,43 @@ export function maxResultSizeRule(maxObjects: number): ValidationRule {
   });
 }
 
-function countObjects(context: ValidationContext, parent: GraphQLCompositeType, selectionSet: SelectionSetNode, fragmentsInUse: Set<string>): number {
+interface Walk {
+  context: ValidationContext;
+  /** A named fragment counts the same wherever it is spread, so each is counted once. */
+  fragmentCounts: Map<string, number>;
+  /** Fragments on the current path: one that spreads itself is another rule's error, not a loop here. */
+  fragmentsInUse: Set<string>;
+}
+
+function countObjects(walk: Walk, parent: GraphQLCompositeType, selectionSet: SelectionSetNode): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
       const type = field && getNamedType(field.type);
       if (!field || !selection.selectionSet || !isCompositeType(type) || selection.name.value.startsWith('__')) continue;
-      total += listLength(field, selection.arguments ?? []) * (1 + countObjects(context, type, selection.selectionSet, fragmentsInUse));
+      total += listLength(field, selection.arguments ?? []) * (1 + countObjects(walk, type, selection.selectionSet));
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const condition = selection.typeCondition ? walk.context.getSchema().getType(selection.typeCondition.name.value) : parent;
+      if (isCompositeType(condition)) total += countObjects(walk, condition, selection.selectionSet);
     } else {
-      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : context.getFragment(selection.name.value);
-      const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : null;
-      // A fragment that spreads itself is another rule's error; here it just stops the recursion.
-      if (!fragment || (name !== null && fragmentsInUse.has(name))) continue;
-      const condition = fragment.typeCondition ? context.getSchema().getType(fragment.typeCondition.name.value) : parent;
-      if (!isCompositeType(condition)) continue;
-      if (name !== null) fragmentsInUse.add(name);
-      total += countObjects(context, condition, fragment.selectionSet, fragmentsInUse);
-      if (name !== null) fragmentsInUse.delete(name);
+      total += countFragment(walk, selection.name.value);
     }
   }
   return total;
+}
+
+function countFragment(walk: Walk, name: string): number {
+  const known = walk.fragmentCounts.get(name);
+  if (known !== undefined) return known;
+  const fragment = walk.context.getFragment(name);
+  const condition = fragment && walk.context.getSchema().getType(fragment.typeCondition.name.value);
+  if (!fragment || !isCompositeType(condition) || walk.fragmentsInUse.has(name)) return 0;
+  walk.fragmentsInUse.add(name);
+  const count = countObjects(walk, condition, fragment.selectionSet);
+  walk.fragmentsInUse.delete(name);
+  walk.fragmentCounts.set(name, count);
+  return count;
 }
 
 function listLength(field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[]): number {
