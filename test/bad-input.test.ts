@@ -47,8 +47,19 @@ afterAll(() => server.close());
 
 const RA_UNAUTHORIZED = 'Unauthorized Access';
 
+/** Cases that POST a body to `path`, with `authorization` unless the case sets its own. */
+function posting(path: string, authorization?: string) {
+  return (options: HttpOptions, status: number, body: unknown): Expectation => ({
+    method: 'POST',
+    path,
+    options: { ...options, headers: { ...(authorization && { Authorization: authorization }), ...options.headers } },
+    status,
+    body,
+  });
+}
+
 function tokenAuthApi(): Record<Case, Expectation> {
-  const register = (options: HttpOptions, status: number, body: unknown): Expectation => ({ method: 'POST', path: '/api/users', options, status, body });
+  const register = posting('/api/users');
   return {
     'malformed JSON': register(json('{"username": '), 400, { error: 'Bad Request' }),
     'wrong content type': register(json('username=miguel&password=python', 'application/x-www-form-urlencoded'), 400, { error: 'Bad Request' }),
@@ -63,13 +74,7 @@ function tokenAuthApi(): Record<Case, Expectation> {
 }
 
 function shipApi(): Record<Case, Expectation> {
-  const create = (options: HttpOptions, status: number, body: unknown): Expectation => ({
-    method: 'POST',
-    path: '/api/ships',
-    options: { ...options, headers: { Authorization: bearer(access), ...options.headers } },
-    status,
-    body,
-  });
+  const create = posting('/api/ships', bearer(access));
   const badHeader = { error: "Bad Authorization header. Expected value 'Bearer <JWT>'" };
   return {
     'malformed JSON': create(json('{"model": '), 400, { error: 'Bad Request' }),
@@ -85,13 +90,7 @@ function shipApi(): Record<Case, Expectation> {
 }
 
 function sessionApi(): Record<Case, Expectation> {
-  const create = (options: HttpOptions, status: number, body: unknown): Expectation => ({
-    method: 'POST',
-    path: '/api/v1/users',
-    options: { ...options, headers: { Authorization: BOB_BASIC, ...options.headers } },
-    status,
-    body,
-  });
+  const create = posting('/api/v1/users', BOB_BASIC);
   const forbidden = { error: 'Forbidden' };
   return {
     'malformed JSON': create(json('{"email": '), 400, { error: 'Wrong format' }),
