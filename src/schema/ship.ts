@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Ship } from '../entities';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../services/errors';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../services/pagination';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, readPageArgs } from '../services/pagination';
 import { createShip, deleteShip, getShip, listShips, updateShip } from '../services/ships';
 import { builder } from './builder';
 import { pageType } from './page';
@@ -31,6 +31,16 @@ export const ShipRef = builder.objectRef<Ship>('Ship').implement({
 
 const ShipPage = pageType('ShipPage', ShipRef);
 
+/** The page-size rule of the top-level lists; this field has no error union, so a refusal is a plain GraphQL error. */
+function pageSize(first: number | null | undefined): number {
+  try {
+    return readPageArgs({ first }).limit;
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new GraphQLError(`first ${error.fieldErrors.first![0]!.toLowerCase()}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+}
+
 builder.objectField(UserRef, 'ships', (t) =>
   t.loadableGroup({
     type: ShipRef,
@@ -39,10 +49,7 @@ builder.objectField(UserRef, 'ships', (t) =>
     // One batch per distinct `first`, so the loader knows how many ships each user may get.
     byPath: true,
     load: async (userIds: number[], ctx, args) => {
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-        throw new GraphQLError(`first must be between 1 and ${MAX_PAGE_SIZE}.`, { extensions: { code: 'BAD_USER_INPUT' } });
-      }
+      const first = pageSize(args.first);
       const ships = await ctx.em.find(Ship, { createdBy: { $in: userIds } }, { orderBy: { id: 'asc' } });
       const taken = new Map<number, number>();
       return ships.filter((ship) => {
