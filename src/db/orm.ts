@@ -12,8 +12,9 @@ export interface OrmOptions {
 }
 
 // WAL lets readers run beside the writer; the busy timeout makes a second process wait for the
-// write lock instead of failing with SQLITE_BUSY. Set on every pooled connection.
-const SQLITE_PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;';
+// write lock instead of failing with SQLITE_BUSY. Set on every pooled connection, the timeout
+// first: switching a new database to WAL needs a lock that another starting instance may hold.
+const SQLITE_PRAGMAS = 'PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;';
 
 export async function initORM(config: Config, options: OrmOptions = {}): Promise<Orm> {
   const target = parseDatabaseUrl(config.databaseUrl);
