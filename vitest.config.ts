@@ -10,11 +10,13 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Checks the PostgreSQL server once when TEST_DATABASE_URL is set (npm run test:pg).
+    globalSetup: ['test/support/globalSetup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // CI also writes a JSON report, from which .ci/run prints its summary line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
-    outputFile: { json: 'test-results/vitest.json' },
+    outputFile: { json: process.env.TEST_DATABASE_URL ? 'test-results/vitest-postgresql.json' : 'test-results/vitest.json' },
   },
 });

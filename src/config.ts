@@ -1,13 +1,23 @@
 // The only module that reads the environment. Everything else receives a validated Config.
 
 import { availableParallelism } from 'node:os';
-import { parseDatabaseUrl } from './db/databaseUrl';
+import { DatabaseUrlError, parseDatabaseUrl } from './db/databaseUrl';
 
 export interface Config {
   production: boolean;
   host: string;
   port: number;
   databaseUrl: string;
+  /** PostgreSQL only: connections per process. SQLite always uses one. */
+  databasePoolMax: number;
+  /** PostgreSQL only: bound on connecting, waiting for a pooled connection and each statement; 0 is none. */
+  databaseStatementTimeoutMs: number;
+  /** How long start-up waits for an unreachable database before giving up. */
+  databaseStartupSeconds: number;
+  /** Apply pending migrations at start (under a lock shared by every instance). */
+  migrateOnStart: boolean;
+  /** Worker processes sharing the port (node:cluster); 1 serves from the main process. */
+  webConcurrency: number;
   /** Raw bytes of JWT_SECRET when set; otherwise a secret is generated once and kept in the database. */
   jwtSecret: Uint8Array | null;
   jwtIssuer: string;
@@ -101,16 +111,24 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes, got ${jwtSecret.byteLength}`);
   }
   const databaseUrl = read('DATABASE_URL') ?? 'sqlite:data/hangar.sqlite';
-  const database = /^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl) ? parseDatabaseUrl(databaseUrl) : null;
-  if (!database) problems.push(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl}"`);
-  else if (database.kind === 'postgresql') problems.push('DATABASE_URL postgres:// is not supported yet; use a sqlite: URL');
-  else if (database.file === '') problems.push('DATABASE_URL sqlite: needs a file path (sqlite:data/hangar.sqlite) or :memory:');
+  try {
+    const database = parseDatabaseUrl(databaseUrl);
+    if (database.kind === 'sqlite' && database.file === '') problems.push('DATABASE_URL sqlite: needs a file path (sqlite:data/hangar.sqlite) or :memory:');
+  } catch (error) {
+    if (!(error instanceof DatabaseUrlError)) throw error;
+    problems.push(error.message);
+  }
 
   const config: Config = {
     production,
     host: read('HOST', 'API_HOST') ?? '127.0.0.1',
     port: integer(['PORT', 'API_PORT'], 5000, (n) => (n >= 0 && n <= 65535 ? null : 'must be 0-65535')),
     databaseUrl,
+    databasePoolMax: integer(['DATABASE_POOL_MAX'], 10, positive),
+    databaseStatementTimeoutMs: integer(['DATABASE_STATEMENT_TIMEOUT'], 5000, (n) => (n >= 0 ? null : 'must be 0 or more')),
+    databaseStartupSeconds: integer(['DATABASE_STARTUP_TIMEOUT'], 30, (n) => (n >= 0 ? null : 'must be 0 or more')),
+    migrateOnStart: flag('DATABASE_MIGRATE', true),
+    webConcurrency: integer(['WEB_CONCURRENCY'], 1, positive),
     jwtSecret,
     jwtIssuer: read('JWT_ISSUER') ?? 'hangar',
     jwtAudience: read('JWT_AUDIENCE') ?? 'hangar',

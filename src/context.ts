@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { MikroORM } from '@mikro-orm/sqlite';
+import type { Orm } from './db/orm';
 import { readCredentials, type Credentials } from './auth/credentials';
 import { clearedSessionCookie } from './auth/sessionCookie';
 import { looksLikeJwt, type TokenKeys } from './auth/tokens';
@@ -13,7 +13,7 @@ import type { ServiceContext } from './services/serviceContext';
 
 /** Built once at start-up and shared by every request. */
 export interface AppRuntime {
-  orm: MikroORM;
+  orm: Orm;
   config: Config;
   clock: Clock;
   tokenKeys: TokenKeys;

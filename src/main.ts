@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config';
+import { DatabaseStartupError } from './db/orm';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
@@ -29,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof DatabaseStartupError ? error.message : error);
   process.exit(1);
 });

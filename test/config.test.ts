@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config';
+import { parseDatabaseUrl, redactDatabaseUrl } from '../src/db/databaseUrl';
 
 describe('loadConfig', () => {
   it('has secure, working defaults', () => {
@@ -45,8 +46,32 @@ describe('loadConfig', () => {
 
   it('refuses a DATABASE_URL it cannot open, with the reason', () => {
     expect(() => loadConfig({ DATABASE_URL: 'sqlite:' })).toThrow('DATABASE_URL sqlite: needs a file path (sqlite:data/hangar.sqlite) or :memory:');
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/test' })).toThrow('DATABASE_URL postgres:// is not supported yet; use a sqlite: URL');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost' })).toThrow('DATABASE_URL postgres:// needs a database name');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/hangar?sslmode=sometimes' })).toThrow(
+      'DATABASE_URL sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, got "sometimes"',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/hangar?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem' })).toThrow(
+      'DATABASE_URL sslrootcert /nonexistent/ca.pem cannot be read',
+    );
     expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl).toBe('sqlite::memory:');
+  });
+
+  it('reads PostgreSQL URLs and the database settings', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://hangar:s3cret@db.internal:6432/hangar?sslmode=require',
+      DATABASE_POOL_MAX: '4',
+      DATABASE_STATEMENT_TIMEOUT: '0',
+      DATABASE_STARTUP_TIMEOUT: '5',
+      DATABASE_MIGRATE: '0',
+      WEB_CONCURRENCY: '3',
+    });
+    expect(config).toMatchObject({ databasePoolMax: 4, databaseStatementTimeoutMs: 0, databaseStartupSeconds: 5, migrateOnStart: false, webConcurrency: 3 });
+    expect(parseDatabaseUrl(config.databaseUrl)).toEqual({ kind: 'postgresql', url: config.databaseUrl, ssl: { rejectUnauthorized: false } });
+    expect(parseDatabaseUrl('postgres://localhost/hangar')).toMatchObject({ ssl: false });
+    expect(parseDatabaseUrl('postgres://localhost/hangar?sslmode=verify-full')).toMatchObject({ ssl: { rejectUnauthorized: true } });
+    expect(redactDatabaseUrl(config.databaseUrl)).toBe('postgresql://hangar:*****@db.internal:6432/hangar?sslmode=require');
+    expect(loadConfig({})).toMatchObject({ databasePoolMax: 10, databaseStatementTimeoutMs: 5000, databaseStartupSeconds: 30, migrateOnStart: true, webConcurrency: 1 });
+    expect(() => loadConfig({ WEB_CONCURRENCY: '0', DATABASE_POOL_MAX: 'x' })).toThrow(ConfigError);
   });
 
   it('accepts a 32-byte JWT_SECRET and negative SESSION_DURATION (never expire)', () => {

@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, MeDocument, OpenSessionDocument, RegisterDocument, RevokeTokenDocument } from './operations/generated';
-import { bearer, gql, startTestServer, TestClock, tempDatabaseFile, type TestServer } from './support/testServer';
+import { bearer, gql, startTestServer, TestClock, tempDatabase, type TestServer } from './support/testServer';
 
 // Two instances on one SQLite file, as behind a load balancer: auth state is shared through the database.
-const db = tempDatabaseFile();
+const db = await tempDatabase();
 const clock = new TestClock();
 let a: TestServer;
 let b: TestServer;
 
 beforeAll(async () => {
-  a = await startTestServer({ databaseFile: db.file, clock });
-  b = await startTestServer({ databaseFile: db.file, clock });
+  a = await startTestServer({ databaseUrl: db.url, clock });
+  b = await startTestServer({ databaseUrl: db.url, clock });
 });
 afterAll(async () => {
   await a.close();
   await b.close();
-  db.cleanup();
+  await db.cleanup();
 });
 
 describe('two instances on one database', () => {
@@ -62,8 +62,8 @@ describe('two instances on one database', () => {
 
 describe('two instances starting together on an empty database', () => {
   it('both come up, with one copy of the demo data and one signing secret', async () => {
-    const fresh = tempDatabaseFile();
-    const [first, second] = await Promise.all([startTestServer({ databaseFile: fresh.file }), startTestServer({ databaseFile: fresh.file })]);
+    const fresh = await tempDatabase();
+    const [first, second] = await Promise.all([startTestServer({ databaseUrl: fresh.url }), startTestServer({ databaseUrl: fresh.url })]);
     try {
       const users = await fetch(`${first.url}/api/users`);
       expect(((await users.json()) as unknown[]).length).toBe(3);
@@ -73,7 +73,7 @@ describe('two instances starting together on an empty database', () => {
     } finally {
       await first.close();
       await second.close();
-      fresh.cleanup();
+      await fresh.cleanup();
     }
   });
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { tempDatabaseFile } from './support/testServer';
+import { tempDatabase } from './support/testServer';
 
 // `npm start` runs src/main.ts with tsx; this drives that entry point as a real process.
 function startMain(env: Record<string, string>) {
@@ -25,12 +25,12 @@ function startMain(env: Record<string, string>) {
 }
 
 describe('the server process', () => {
-  it('creates the SQLite file, serves, and shuts down cleanly on SIGTERM', async () => {
-    const db = tempDatabaseFile();
+  it('opens the database (creating a SQLite file), serves, and shuts down cleanly on SIGTERM', async () => {
+    const db = await tempDatabase();
     try {
-      const { child, listening } = startMain({ PORT: '0', DATABASE_URL: `sqlite:${db.file}` });
+      const { child, listening } = startMain({ PORT: '0', DATABASE_URL: db.url });
       const url = await listening;
-      expect(existsSync(db.file)).toBe(true);
+      if (db.file) expect(existsSync(db.file)).toBe(true);
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -41,7 +41,7 @@ describe('the server process', () => {
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
     } finally {
-      db.cleanup();
+      await db.cleanup();
     }
   });
 

@@ -3,7 +3,7 @@ import type { AuthEvent } from '../src/services/authEvents';
 import { loadConfig } from '../src/config';
 import { startServer, type RunningServer } from '../src/server';
 import { throttledAddress } from '../src/services/rateLimits';
-import { basic, TestClock, tempDatabaseFile } from './support/testServer';
+import { basic, TestClock, tempDatabase } from './support/testServer';
 
 const WINDOW = 900;
 const env = { RATE_LIMIT_PER_ACCOUNT: '5', RATE_LIMIT_PER_IP: '12', RATE_LIMIT_WINDOW: String(WINDOW), TRUST_PROXY: 'loopback' };
@@ -15,9 +15,9 @@ interface Started {
   url: string;
 }
 
-async function start(file: string, clock = new TestClock(), extra: Record<string, string> = {}): Promise<Started> {
+async function start(databaseUrl: string, clock = new TestClock(), extra: Record<string, string> = {}): Promise<Started> {
   const events: Started['events'] = [];
-  const config = loadConfig({ PORT: '0', DATABASE_URL: `sqlite:${file}`, SEED_DEMO: '1', ...env, ...extra });
+  const config = loadConfig({ PORT: '0', DATABASE_URL: databaseUrl, SEED_DEMO: '1', ...env, ...extra });
   const running = await startServer(config, { clock: clock.now, audit: (event) => events.push(event) });
   return { running, clock, events, url: running.url };
 }
@@ -36,15 +36,15 @@ async function graphql(server: Started, query: string, ip: string, headers: Reco
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
 }
 
-const db = tempDatabaseFile();
+const db = await tempDatabase();
 let server: Started;
 
 beforeAll(async () => {
-  server = await start(db.file);
+  server = await start(db.url);
 });
 afterAll(async () => {
   await server.running.close();
-  db.cleanup();
+  await db.cleanup();
 });
 
 describe('password throttling', () => {
@@ -169,15 +169,15 @@ describe('password throttling', () => {
     const ip = '203.0.113.5';
     await graphql(server, loginMutation(5, 'guest', 'wrong'), ip);
     await server.running.close();
-    server = await start(db.file, server.clock);
+    server = await start(db.url, server.clock);
     expect((await graphql(server, loginMutation(1, 'guest', 'guest'), ip)).status).toBe(429);
   });
 });
 
 describe('X-Forwarded-For', () => {
   it('is ignored unless TRUST_PROXY names the proxy', async () => {
-    const other = tempDatabaseFile();
-    const untrusting = await start(other.file, new TestClock(), { TRUST_PROXY: '' });
+    const other = await tempDatabase();
+    const untrusting = await start(other.url, new TestClock(), { TRUST_PROXY: '' });
     try {
       for (let i = 0; i < 5; i += 1) await graphql(untrusting, loginMutation(1, 'guest', 'wrong'), `192.0.2.${i}`);
       // Rotating the header does not help: every attempt counted against 127.0.0.1.
@@ -185,7 +185,7 @@ describe('X-Forwarded-For', () => {
       expect(untrusting.events.every((e) => e.ip === '127.0.0.1')).toBe(true);
     } finally {
       await untrusting.running.close();
-      other.cleanup();
+      await other.cleanup();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOB_BASIC, curlForm, expectHb, hbLogin, hbUser, sessionCookieOf, TIMESTAMP, UUID } from './support/hb';
 import { http, type HttpOptions, type HttpResult } from './support/http';
-import { basic, bearer, startTestServer, TestClock, tempDatabaseFile, type TestServer } from './support/testServer';
+import { basic, bearer, startTestServer, TestClock, tempDatabase, type TestServer } from './support/testServer';
 
 // HB (Holberton "Session authentication", spec §3) under /api/v1, over Hangar's shared store. The
 // task statements' curl transcripts run as written against a default start with demo data; where a
@@ -533,14 +533,14 @@ describe('SESSION_NAME and SESSION_DURATION', () => {
   });
 
   it('sessions survive a restart (0x02 task 10, session_db_auth)', async () => {
-    const db = tempDatabaseFile();
+    const db = await tempDatabase();
     const clock = new TestClock();
     const env = { AUTH_TYPE: 'session_db_auth', SESSION_DURATION: '60' };
     try {
-      const first = await startTestServer({ databaseFile: db.file, clock, env });
+      const first = await startTestServer({ databaseUrl: db.url, clock, env });
       const cookie = await hbLogin(first, 'bob@hbtn.io', BOB_PASSWORD);
       await first.close();
-      const second = await startTestServer({ databaseFile: db.file, clock, env });
+      const second = await startTestServer({ databaseUrl: db.url, clock, env });
       try {
         expectHb(await http(second, 'GET', '/api/v1/users/me', { headers: { Cookie: cookie } }), 200, hbUser('bob@hbtn.io'));
         clock.advance(61);
@@ -549,7 +549,7 @@ describe('SESSION_NAME and SESSION_DURATION', () => {
         await second.close();
       }
     } finally {
-      db.cleanup();
+      await db.cleanup();
     }
   });
 });

@@ -10,7 +10,7 @@ import {
   RegisterDocument,
   RevokeSessionsDocument,
 } from './operations/generated';
-import { gql, startTestServer, TestClock, tempDatabaseFile, type TestServer } from './support/testServer';
+import { gql, startTestServer, TestClock, tempDatabase, type TestServer } from './support/testServer';
 
 async function openSession(server: TestServer, username: string, password: string) {
   const response = await gql(server, OpenSessionDocument, { username, password });
@@ -129,16 +129,16 @@ describe('COOKIE_SECURE=1', () => {
 
 describe('restart on the same database file', () => {
   it('keeps sessions, refresh tokens and the generated signing secret', async () => {
-    const db = tempDatabaseFile();
+    const db = await tempDatabase();
     const clock = new TestClock();
     try {
-      const first = await startTestServer({ databaseFile: db.file, clock });
+      const first = await startTestServer({ databaseUrl: db.url, clock });
       const { cookie } = await openSession(first, 'user', 'password');
       const pair = (await gql(first, LoginDocument, { username: 'user', password: 'password' })).data!.login;
       if (pair.__typename !== 'TokenPair') throw new Error('login failed');
       await first.close();
 
-      const second = await startTestServer({ databaseFile: db.file, clock });
+      const second = await startTestServer({ databaseUrl: db.url, clock });
       try {
         expect((await gql(second, MeDocument, undefined, { cookie })).data?.me?.username).toBe('user');
         const refreshed = await gql(second, RefreshTokenDocument, { refreshToken: pair.refreshToken });
@@ -148,7 +148,7 @@ describe('restart on the same database file', () => {
         await second.close();
       }
     } finally {
-      db.cleanup();
+      await db.cleanup();
     }
   });
 });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
 import { hashPassword } from '../auth/passwords';
 import type { Clock } from '../clock';
 import { Ship, User } from '../entities';
 import type { ShipInput } from '../services/ships';
+import { resetIdSequences } from './sequences';
 
 // Spec decision 9: TX's two users, HB's bob, and TX's fifteen ships (ids 1-15, role order kept).
 const USERS = [
@@ -61,6 +63,8 @@ export async function seedDemoData(em: EntityManager, clock: Clock): Promise<boo
       DEMO_SHIPS.forEach((ship, index) => {
         tx.create(Ship, { ...ship, id: index + 1, createdBy: null, createdAt: now, updatedAt: now });
       });
+      await tx.flush();
+      await resetIdSequences(tx, ['users', 'ships']);
     });
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return false;

@@ -1,14 +1,30 @@
-import { TableExistsException } from '@mikro-orm/core';
-import { MikroORM, type Options } from '@mikro-orm/sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { Config } from '../config';
 import { entities } from '../entities';
-import { parseDatabaseUrl } from './databaseUrl';
+import { describeDatabase, parseDatabaseUrl, type DatabaseTarget } from './databaseUrl';
+import { migrationsFor } from './migrations';
+import { migrationStatus, runMigrations } from './migrate';
+import { isDatabaseUnavailable } from './unavailable';
 
-export type Orm = MikroORM;
+export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
 
 export interface OrmOptions {
   /** Called with every SQL statement; tests use it to count queries. */
   onQuery?: (sql: string) => void;
+  /** Apply pending migrations (under a lock) before returning; defaults to config.migrateOnStart. */
+  migrate?: boolean;
+  /** Without migrating, refuse a database with pending migrations (default true). */
+  checkMigrations?: boolean;
+}
+
+/** The database could not be opened or prepared; the message is one line fit for an operator. */
+export class DatabaseStartupError extends Error {
+  override name = 'DatabaseStartupError';
 }
 
 // WAL lets readers run beside the writer; the busy timeout makes a second process wait for the
@@ -16,49 +32,102 @@ export interface OrmOptions {
 // first: switching a new database to WAL needs a lock that another starting instance may hold.
 const SQLITE_PRAGMAS = 'PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;';
 
+function engineOptions(config: Config, target: DatabaseTarget): Options {
+  if (target.kind === 'sqlite') {
+    return {
+      driver: SqliteDriver,
+      dbName: target.file,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate(connection: { exec(sql: string, done: (err: Error | null) => void): void }, done: (err: Error | null, c: unknown) => void) {
+          connection.exec(SQLITE_PRAGMAS, (err) => done(err, connection));
+        },
+      },
+    };
+  }
+  const url = new URL(target.url);
+  // 0 turns the bounds off (a long migration run by an operator).
+  const timeout = config.databaseStatementTimeoutMs;
+  return {
+    driver: PostgreSqlDriver,
+    host: decodeURIComponent(url.hostname),
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username) || undefined,
+    password: decodeURIComponent(url.password) || undefined,
+    dbName: decodeURIComponent(url.pathname.slice(1)),
+    // The operator creates the database; Hangar never creates or drops one.
+    ensureDatabase: false,
+    pool: { min: 0, max: config.databasePoolMax, idleTimeoutMillis: 30_000 },
+    driverOptions: {
+      // Waiting for a pooled connection, connecting, and each statement are bounded, so a request
+      // during an outage fails (503) instead of hanging.
+      acquireConnectionTimeout: timeout || 60_000,
+      connection: {
+        ssl: target.ssl,
+        application_name: 'hangar',
+        connectionTimeoutMillis: timeout,
+        statement_timeout: timeout,
+        // Client side too, for a server that stopped answering without closing the connection.
+        ...(timeout ? { query_timeout: timeout + 1000 } : {}),
+      },
+    },
+  };
+}
+
 export async function initORM(config: Config, options: OrmOptions = {}): Promise<Orm> {
   const target = parseDatabaseUrl(config.databaseUrl);
-  if (target.kind !== 'sqlite') {
-    throw new Error('PostgreSQL is not supported yet; use a sqlite: DATABASE_URL');
-  }
-  const ormOptions: Options = {
-    dbName: target.file,
+  const orm = (await MikroORM.init({
+    ...engineOptions(config, target),
     entities,
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate(connection: { exec(sql: string, done: (err: Error | null) => void): void }, done: (err: Error | null, c: unknown) => void) {
-        connection.exec(SQLITE_PRAGMAS, (err) => done(err, connection));
-      },
-    },
+    extensions: [Migrator],
+    migrations: { migrationsList: migrationsFor(target.kind), snapshot: false, transactional: true, allOrNothing: true, silent: true },
     debug: options.onQuery ? ['query'] : false,
     logger: options.onQuery ? (message) => options.onQuery!(message) : undefined,
-  };
-  const orm = await MikroORM.init(ormOptions);
+  })) as Orm;
   try {
-    await updateSchema(orm);
+    await waitForDatabase(orm, target, config.databaseStartupSeconds);
+    if (options.migrate ?? config.migrateOnStart) await runMigrations(orm, target);
+    else if (options.checkMigrations ?? true) await refuseUnmigrated(orm, target);
   } catch (error) {
-    await orm.close();
+    await orm.close(true);
     throw error;
   }
   return orm;
 }
 
 /**
- * Creates or updates the schema. Another instance starting on the same database may be doing the
- * same at this moment, and then a table or index it just created makes ours fail: the schema is
- * compared again and only what is still missing is created.
+ * At start the database may still be coming up (a container starting beside Hangar): retry for
+ * up to `seconds`, then give up with one line that names the database and the last error.
  */
-async function updateSchema(orm: Orm): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
+async function waitForDatabase(orm: Orm, target: DatabaseTarget, seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
     try {
-      await orm.schema.updateSchema({ safe: true });
+      await orm.em.getConnection().execute('select 1');
       return;
     } catch (error) {
-      if (attempt >= 5 || !(error instanceof TableExistsException || /already exists/i.test(String((error as Error).message)))) throw error;
+      const reason = (error as Error).message.split('\n')[0];
+      if (!isDatabaseUnavailable(error)) {
+        throw new DatabaseStartupError(`Cannot open the database ${describeDatabase(target)}: ${reason}`);
+      }
+      if (Date.now() >= deadline) {
+        throw new DatabaseStartupError(`Database ${describeDatabase(target)} unreachable for ${seconds} s, giving up: ${reason}`);
+      }
+      await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
     }
+  }
+}
+
+/** With migrations off at start, a database that is behind the code is refused rather than served. */
+async function refuseUnmigrated(orm: Orm, target: DatabaseTarget): Promise<void> {
+  const { pending } = await migrationStatus(orm);
+  if (pending.length > 0) {
+    throw new DatabaseStartupError(
+      `Database ${describeDatabase(target)} has ${pending.length} pending migration(s) (${pending.join(', ')}) and DATABASE_MIGRATE=0: run npm run db:migrate first`,
+    );
   }
 }

@@ -8,7 +8,7 @@ export const Session = defineEntity({
   properties: {
     id: p.integer().primary().autoincrement(),
     idHash: p.string().length(64).unique(),
-    user: p.manyToOne(User).ref().deleteRule('cascade'),
+    user: p.manyToOne(User).ref().deleteRule('cascade').index(),
     createdAt: p.datetime(),
     /** Null when sessions never expire (SESSION_DURATION <= 0). */
     expiresAt: p.datetime().nullable().index(),

@@ -15,7 +15,7 @@ export const Ship = defineEntity({
     shipClass: p.string().length(255),
     /** Kept in the order the client sent. */
     roles: p.json<string[]>(),
-    createdBy: p.manyToOne(User).ref().nullable().deleteRule('set null'),
+    createdBy: p.manyToOne(User).ref().nullable().deleteRule('set null').index(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
   },

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/sqlite';
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
 import type { TokenKeys } from '../auth/tokens';
 import type { Clock } from '../clock';
 import type { Config } from '../config';

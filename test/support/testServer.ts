@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import type { AuthEvent } from '../../src/services/authEvents';
+import { tempDatabase } from './database';
+
+export { ENGINE, tempDatabase, type TestDatabase } from './database';
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -19,14 +19,14 @@ export class TestClock {
 export interface TestServerOptions {
   env?: Record<string, string>;
   clock?: TestClock;
-  /** Reuse a database file (for restart tests). */
-  databaseFile?: string;
+  /** Reuse a database (for restart and multi-instance tests); by default a new one on the suite's engine. */
+  databaseUrl?: string;
   onQuery?: (sql: string) => void;
 }
 
 export interface TestServer {
   url: string;
-  databaseFile: string;
+  databaseUrl: string;
   clock: TestClock;
   running: RunningServer;
   /** Auth events the server logged, instead of printing them. */
@@ -34,34 +34,38 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export function tempDatabaseFile(): { file: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'hangar-test-'));
-  return { file: join(dir, 'hangar.sqlite'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** A real server on an ephemeral port over a real SQLite file, seeded with the demo data by default. */
+/**
+ * A real server on an ephemeral port over a real database (a SQLite file, or a PostgreSQL
+ * database under TEST_DATABASE_URL), seeded with the demo data by default.
+ */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const temp = options.databaseFile ? null : tempDatabaseFile();
-  const databaseFile = options.databaseFile ?? temp!.file;
+  const temp = options.databaseUrl || options.env?.DATABASE_URL ? null : await tempDatabase();
+  const databaseUrl = options.databaseUrl ?? temp?.url ?? options.env!.DATABASE_URL!;
   const clock = options.clock ?? new TestClock();
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${databaseFile}`,
     SEED_DEMO: '1',
     ...options.env,
+    DATABASE_URL: databaseUrl,
   });
   const events: TestServer['events'] = [];
-  const running = await startServer(config, { clock: clock.now, onQuery: options.onQuery, audit: (event) => events.push(event) });
+  let running: RunningServer;
+  try {
+    running = await startServer(config, { clock: clock.now, onQuery: options.onQuery, audit: (event) => events.push(event) });
+  } catch (error) {
+    await temp?.cleanup();
+    throw error;
+  }
   return {
     url: running.url,
-    databaseFile,
+    databaseUrl,
     clock,
     running,
     events,
     close: async () => {
       await running.close();
-      temp?.cleanup();
+      await temp?.cleanup();
     },
   };
 }
