@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessToken, measure, start } from './harness';
+import { accessToken, benchDatabaseUrl, measure, start } from './harness';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const floodConnections = Number(process.env.BENCH_FLOOD_CONNECTIONS ?? 32);
@@ -16,7 +16,7 @@ async function main() {
     const dir = mkdtempSync(join(tmpdir(), 'hangar-flood-'));
     const hangar = await start('src/main.ts', {
       PORT: '0',
-      DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+      DATABASE_URL: benchDatabaseUrl(dir),
       NODE_ENV: 'production',
       SEED_DEMO: '1',
       ARGON2_CONCURRENCY: concurrency,

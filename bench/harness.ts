@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { redactDatabaseUrl } from '../src/db/databaseUrl';
 
 export interface Target {
   child: ChildProcess;
@@ -50,6 +52,16 @@ export async function accessToken(hangarUrl: string): Promise<string> {
     body: JSON.stringify({ query: 'mutation { login(username: "user", password: "password") { ... on TokenPair { accessToken } } }' }),
   });
   return ((await login.json()) as { data: { login: { accessToken: string } } }).data.login.accessToken;
+}
+
+/**
+ * The database a bench's Hangar runs on: DATABASE_URL when set (a PostgreSQL database that
+ * exists, e.g. postgres://postgres@127.0.0.1:5432/hangar_bench), else a new SQLite file in `dir`.
+ */
+export function benchDatabaseUrl(dir: string): string {
+  const url = process.env.DATABASE_URL || `sqlite:${join(dir, 'bench.sqlite')}`;
+  console.log(`Hangar database: ${url.startsWith('sqlite:') ? url : redactDatabaseUrl(url)}`);
+  return url;
 }
 
 export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;

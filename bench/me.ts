@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessToken, mean, measure, start, type Measurement } from './harness';
+import { accessToken, benchDatabaseUrl, mean, measure, start, type Measurement } from './harness';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -14,7 +14,7 @@ const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'hangar-bench-'));
   // Production settings, with the demo data kept for a user to log in as.
-  const hangar = await start('src/main.ts', { PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`, NODE_ENV: 'production', SEED_DEMO: '1' });
+  const hangar = await start('src/main.ts', { PORT: '0', DATABASE_URL: benchDatabaseUrl(dir), NODE_ENV: 'production', SEED_DEMO: '1' });
   const bare = await start('bench/bareServer.ts', {});
   try {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${await accessToken(hangar.url)}` };
