@@ -1,3 +1,5 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
@@ -75,8 +77,23 @@ function engineOptions(config: Config, target: DatabaseTarget): Options {
   };
 }
 
+/**
+ * Creates the SQLite file (and its folder) up front: the driver, left to find out for itself that
+ * a path is not writable, retries opening it until its pool times out.
+ */
+function prepareSqliteFile(file: string): void {
+  if (file === ':memory:') return;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    closeSync(openSync(file, 'a'));
+  } catch (error) {
+    throw new DatabaseStartupError(`Cannot open the SQLite database ${file}: ${(error as Error).message}`);
+  }
+}
+
 export async function initORM(config: Config, options: OrmOptions = {}): Promise<Orm> {
   const target = parseDatabaseUrl(config.databaseUrl);
+  if (target.kind === 'sqlite') prepareSqliteFile(target.file);
   const orm = (await MikroORM.init({
     ...engineOptions(config, target),
     entities,
