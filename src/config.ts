@@ -111,9 +111,11 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes, got ${jwtSecret.byteLength}`);
   }
   const databaseUrl = read('DATABASE_URL') ?? 'sqlite:data/hangar.sqlite';
+  let inMemory = false;
   try {
     const database = parseDatabaseUrl(databaseUrl);
     if (database.kind === 'sqlite' && database.file === '') problems.push('DATABASE_URL sqlite: needs a file path (sqlite:data/hangar.sqlite) or :memory:');
+    inMemory = database.kind === 'sqlite' && database.file === ':memory:';
   } catch (error) {
     if (!(error instanceof DatabaseUrlError)) throw error;
     problems.push(error.message);
@@ -161,6 +163,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(config.sessionName)) {
     problems.push(`SESSION_NAME must be a valid cookie name, got "${config.sessionName}"`);
+  }
+  if (inMemory && config.webConcurrency > 1) {
+    problems.push('WEB_CONCURRENCY above 1 needs a database the workers share; sqlite::memory: is private to each process');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -72,6 +72,7 @@ describe('loadConfig', () => {
     expect(redactDatabaseUrl(config.databaseUrl)).toBe('postgresql://hangar:*****@db.internal:6432/hangar?sslmode=require');
     expect(loadConfig({})).toMatchObject({ databasePoolMax: 10, databaseStatementTimeoutMs: 5000, databaseStartupSeconds: 30, migrateOnStart: true, webConcurrency: 1 });
     expect(() => loadConfig({ WEB_CONCURRENCY: '0', DATABASE_POOL_MAX: 'x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2', DATABASE_URL: 'sqlite::memory:' })).toThrow('WEB_CONCURRENCY above 1 needs a database the workers share');
   });
 
   it('accepts a 32-byte JWT_SECRET and negative SESSION_DURATION (never expire)', () => {
