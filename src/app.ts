@@ -5,6 +5,8 @@ import { graphiqlPage, wantsGraphiQL } from './graphql/graphiqlPage';
 import { graphqlBodyLimit } from './graphql/bodyLimit';
 import { GRAPHQL_PATH, graphqlRequestUrl } from './graphql/requestUrl';
 import { createGraphQLServer } from './graphql/server';
+import { healthRouter } from './health';
+import { isDatabaseOutage, logDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from './outage';
 import { sendJson } from './rest/flaskJson';
 import { sessionApiRouter } from './rest/sessionApi';
 import { shipApiRouter } from './rest/shipApi';
@@ -22,6 +24,9 @@ export function buildApp(runtime: AppRuntime): express.Express {
       contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
     }),
   );
+
+  // Load-balancer probes: no auth, no body, paths no dialect uses.
+  app.use(healthRouter(runtime));
 
   // Yoga parses its own bodies, so it is mounted before any body parser.
   // A browser's GET gets GraphiQL, a static page served here rather than by Yoga, which can cut
@@ -42,7 +47,14 @@ export function buildApp(runtime: AppRuntime): express.Express {
   app.use(tokenAuthRouter(runtime));
 
   app.use((_req, res) => sendJson(res, 404, { error: 'Not Found' }));
-  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+  // The dialects' mappers pass on what they do not know, so a database outage lands here from all
+  // three: `{"error": "Service Unavailable"}` reads as an error in each of them.
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    if (isDatabaseOutage(error)) {
+      logDatabaseOutage(`${req.method} ${req.originalUrl.split('?')[0]}`, error);
+      res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
+      return sendJson(res, 503, { error: 'Service Unavailable' });
+    }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) console.error(error);
     sendJson(res, status, { error: status === 500 ? 'Internal Server Error' : String(error.message ?? 'Bad Request') });

@@ -12,6 +12,8 @@ const MESSAGES = [
   /Connection terminated/i,
   /Query read timeout/i,
   /timeout exceeded when trying to connect/i,
+  // node-postgres's own connectionTimeoutMillis running out.
+  /\btimeout expired$/i,
   /Timeout acquiring a connection/i,
   /Client has encountered a connection error/i,
   /the database system is (starting up|shutting down|in recovery mode)/i,

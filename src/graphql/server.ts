@@ -2,10 +2,11 @@ import type { Request, Response } from 'express';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
-import { createYoga, maskError, type Plugin } from 'graphql-yoga';
+import { createLogger, createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { createContext, type AppRuntime, type RequestContext } from '../context';
 import { armorConfig, resultSizeLimit } from './limits';
 import { clientErrorsFromParsers, jsonErrorBodies } from './wireErrors';
+import { isDatabaseOutage, logDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from '../outage';
 import { rateLimitedGraphQLError } from '../schema/errors';
 import { RateLimitedError } from '../services/errors';
 import { schema } from '../schema';
@@ -18,6 +19,34 @@ const disableIntrospection: Plugin = {
     addValidationRule(NoSchemaIntrospectionCustomRule);
   },
 };
+
+/** A database outage is a status the client must see, 503 with Retry-After, not an internal error. */
+function serviceUnavailableError(error: unknown): GraphQLError {
+  const located = error instanceof GraphQLError ? error : undefined;
+  return new GraphQLError('Service unavailable; retry shortly.', {
+    nodes: located?.nodes,
+    path: located?.path,
+    extensions: {
+      code: 'SERVICE_UNAVAILABLE',
+      http: { status: 503, headers: { 'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS) } },
+    },
+  });
+}
+
+/** Yoga logs every error it masks with its stack; an outage gets one line instead. */
+function yogaLogger(): YogaLogger {
+  const logger = createLogger();
+  return {
+    ...logger,
+    error: (...args) => {
+      const [error] = args;
+      if (args.length === 1 && isDatabaseOutage(error)) {
+        const path = error instanceof GraphQLError && error.path ? ` ${error.path.join('.')}` : '';
+        logDatabaseOutage(`graphql${path}`, error);
+      } else logger.error(...args);
+    },
+  };
+}
 
 interface ServerContext {
   req: Request;
@@ -40,14 +69,17 @@ export function createGraphQLServer(runtime: AppRuntime) {
       const origin = request.headers.get('origin');
       return origin !== null && runtime.config.corsOrigins.includes(origin) ? { origin, credentials: true } : false;
     },
+    logging: yogaLogger(),
     maskedErrors: {
       isDev: false,
       // Throttling is a status the client must see (429 + Retry-After), not an internal error.
       // Resolvers convert it themselves (withThrottle); this catches any that do not.
-      maskError: (error, message, isDev) =>
-        error instanceof GraphQLError && error.originalError instanceof RateLimitedError
-          ? rateLimitedGraphQLError(error.originalError, error)
-          : maskError(error, message, isDev),
+      // Errors from the context factory (verifying credentials) arrive here unwrapped.
+      maskError: (error, message, isDev) => {
+        if (error instanceof GraphQLError && error.originalError instanceof RateLimitedError) return rateLimitedGraphQLError(error.originalError, error);
+        if (isDatabaseOutage(error)) return serviceUnavailableError(error);
+        return maskError(error, message, isDev);
+      },
     },
     plugins: [
       clientErrorsFromParsers,
