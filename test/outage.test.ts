@@ -263,12 +263,9 @@ describe.skipIf(!PRIVATE_POSTGRES_AVAILABLE)('a PostgreSQL outage under a runnin
       console.log(`outage (no answer, connections hang): slowest 503 ${slowest.toFixed(0)} ms`);
     });
 
-    // KNOWN BUG, left failing on purpose: a query that ran out of query_timeout leaves its pooled
-    // connection waiting for an answer that never comes, everything later sent on it times out
-    // too, and with the pool full of such connections Hangar never serves again. The fix belongs
-    // in src/db/orm.ts (a pool `validate` that refuses a connection with a query still pending);
-    // with it this is served again in about 0.3 s. Once it lands, make this a plain `it`.
-    it.fails('serves again once the database answers, even though every pooled connection is dead', async () => {
+    // A query that ran out of query_timeout leaves its connection waiting for an answer; the pool
+    // must drop such connections (src/db/orm.ts), or Hangar would never serve again.
+    it('serves again once the database answers, even though every pooled connection is dead', async () => {
       proxy!.heal();
       const { ms } = await expectRecovery(partitioned!, 5000);
       console.log(`every face served again ${ms.toFixed(0)} ms after the network healed`);

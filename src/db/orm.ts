@@ -60,11 +60,13 @@ function engineOptions(config: Config, target: DatabaseTarget): Options {
     dbName: decodeURIComponent(url.pathname.slice(1)),
     // The operator creates the database; Hangar never creates or drops one.
     ensureDatabase: false,
-    pool: { min: 0, max: config.databasePoolMax, idleTimeoutMillis: 30_000 },
+    pool: { min: 0, max: config.databasePoolMax, idleTimeoutMillis: 30_000, validate: answeredEverything } as Options['pool'],
     driverOptions: {
       // Waiting for a pooled connection, connecting, and each statement are bounded, so a request
       // during an outage fails (503) instead of hanging.
       acquireConnectionTimeout: timeout || 60_000,
+      // knex prints connection errors with console.log, among the JSON lines on stdout.
+      log: { warn: logToStderr, error: logToStderr, deprecate: logToStderr, debug: () => undefined },
       connection: {
         ssl: target.ssl,
         application_name: 'hangar',
@@ -89,6 +91,17 @@ function prepareSqliteFile(file: string): void {
   } catch (error) {
     throw new DatabaseStartupError(`Cannot open the SQLite database ${file}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * A pooled connection whose query ran out of `query_timeout` is still waiting for that answer
+ * (a partition, a stalled server), and everything sent on it later would time out too: the pool
+ * drops it instead of handing it out. MikroORM's pool type has no `validate`; knex passes it on.
+ */
+const logToStderr = (message: unknown) => console.error(`database: ${String(message)}`);
+
+function answeredEverything(connection: { readyForQuery?: boolean }): boolean {
+  return connection.readyForQuery === true;
 }
 
 export async function initORM(config: Config, options: OrmOptions = {}): Promise<Orm> {
