@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +53,12 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export interface PrivatePostgresOptions {
+  /** Serve TLS with a self-signed certificate for 127.0.0.1 and localhost; its PEM is `certificateFile`. */
+  tls?: boolean;
+}
+
+export async function startPrivatePostgres(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres & { certificateFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'hangar-pg-'));
   const data = join(dir, 'data');
   const port = await sparePort();
@@ -69,7 +74,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   // A worker that dies mid-run still takes its cluster down.
   process.once('exit', stopNow);
   let destroyed = false;
-  const cluster: PrivatePostgres = {
+  const certificateFile = join(dir, 'server.crt');
+  const tlsFlags = options.tls ? ` -c ssl=on -c ssl_cert_file=${certificateFile} -c ssl_key_file=${join(dir, 'server.key')}` : '';
+  const cluster: PrivatePostgres & { certificateFile: string } = {
+    certificateFile,
     port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     async createDatabase(name) {
@@ -83,7 +91,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       return cluster.url(name);
     },
     stop: (mode = 'fast') => pgCtl(['-w', '-t', '30', 'stop', '-m', mode]),
-    start: () => pgCtl(['-w', '-t', '30', '-l', join(dir, 'postgres.log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']),
+    start: () => pgCtl(['-w', '-t', '30', '-l', join(dir, 'postgres.log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${tlsFlags}`, 'start']),
     async destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -98,6 +106,19 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       chownSync(dir, uid, gid);
     }
     await pgTool('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    if (options.tls) {
+      await run('openssl', [
+        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+        '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout', join(dir, 'server.key'), '-out', certificateFile,
+      ]);
+      if (asRoot) {
+        const { uid, gid } = postgresIds();
+        chownSync(join(dir, 'server.key'), uid, gid);
+        chownSync(certificateFile, uid, gid);
+      }
+      chmodSync(join(dir, 'server.key'), 0o600);
+    }
     await cluster.start();
   } catch (error) {
     await cluster.destroy();
