@@ -1,19 +1,18 @@
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig } from './config';
 import { DatabaseStartupError } from './db/orm';
-import { startServer } from './server';
+import { startServer, type RunningServer } from './server';
+import { reportReady, superviseWorkers, workerStartOptions } from './workers';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const running = await startServer(config);
-  console.log(`Hangar listening on ${running.url} (GraphQL and GraphiQL at ${running.url}/graphql)`);
-
+/** `prefix` names the process in its log lines when it is one of several workers. */
+function closeOnSignals(running: RunningServer, prefix = ''): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} received, finishing open requests`);
+    console.log(`${prefix}${signal} received, finishing open requests`);
     const force = setTimeout(() => {
-      console.error('Shutdown took longer than 10 s; exiting');
+      console.error(`${prefix}Shutdown took longer than 10 s; exiting`);
       process.exit(1);
     }, 10_000);
     force.unref();
@@ -27,6 +26,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (cluster.isPrimary && config.webConcurrency > 1) return superviseWorkers(config);
+  if (cluster.isWorker) {
+    const running = await startServer(config, workerStartOptions());
+    closeOnSignals(running, `Worker ${process.pid}: `);
+    reportReady(running);
+    return;
+  }
+  const running = await startServer(config);
+  closeOnSignals(running);
+  console.log(`Hangar listening on ${running.url} (GraphQL and GraphiQL at ${running.url}/graphql)`);
 }
 
 main().catch((error) => {

@@ -17,6 +17,8 @@ export interface StartOptions extends OrmOptions {
   clock?: Clock;
   /** Where auth events go; JSON lines on stdout by default. */
   audit?: AuditLog;
+  /** Seed the demo data into an empty database; defaults to config.seedDemo. */
+  seed?: boolean;
 }
 
 export interface RunningServer {
@@ -54,7 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     const em = orm.em.fork();
     const tokenKeys = await loadTokenKeys(em, config, clock);
-    if (config.seedDemo) await seedDemoData(em, clock);
+    if (options.seed ?? config.seedDemo) await seedDemoData(em, clock);
     await warmPasswordHasher();
     const audit = options.audit ?? jsonLineAuditLog(clock);
     const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker(), audit };

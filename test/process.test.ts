@@ -1,28 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { killStarted, startMain } from './support/serverProcess';
 import { tempDatabase } from './support/testServer';
 
-// `npm start` runs src/main.ts with tsx; this drives that entry point as a real process.
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
-  });
-  listening.catch(() => undefined); // a test that expects an early exit does not await it
-  return { child, listening, output: () => output };
-}
+afterAll(killStarted);
 
 describe('the server process', () => {
   it('opens the database (creating a SQLite file), serves, and shuts down cleanly on SIGTERM', async () => {
@@ -51,5 +33,13 @@ describe('the server process', () => {
     expect(code).toBe(1);
     expect(output()).toContain('JWT_SECRET must be at least 32 bytes');
     expect(output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses worker processes on an in-memory database, which each would have to itself', async () => {
+    const { child, output } = startMain({ WEB_CONCURRENCY: '2', DATABASE_URL: 'sqlite::memory:' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(output()).toContain('WEB_CONCURRENCY above 1 needs a database the workers share');
+    expect(output()).not.toContain('Worker');
   });
 });
