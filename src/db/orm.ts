@@ -34,6 +34,26 @@ export class DatabaseStartupError extends Error {
 // first: switching a new database to WAL needs a lock that another starting instance may hold.
 const SQLITE_PRAGMAS = 'PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;';
 
+interface SqliteConnection {
+  exec(sql: string, done: (err: Error | null) => void): void;
+}
+
+/**
+ * Two processes opening a new file at once both try the switch to WAL, and SQLite answers one of
+ * them SQLITE_BUSY at once, without waiting (it would deadlock otherwise): that one tries again.
+ */
+async function applyPragmas(connection: SqliteConnection): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await new Promise<void>((resolve, reject) => connection.exec(SQLITE_PRAGMAS, (err) => (err ? reject(err) : resolve())));
+      return;
+    } catch (error) {
+      if (attempt >= 50 || (error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      await sleep(20 + Math.random() * 80);
+    }
+  }
+}
+
 function engineOptions(config: Config, target: DatabaseTarget): Options {
   if (target.kind === 'sqlite') {
     return {
@@ -42,8 +62,8 @@ function engineOptions(config: Config, target: DatabaseTarget): Options {
       pool: {
         min: 1,
         max: 1,
-        afterCreate(connection: { exec(sql: string, done: (err: Error | null) => void): void }, done: (err: Error | null, c: unknown) => void) {
-          connection.exec(SQLITE_PRAGMAS, (err) => done(err, connection));
+        afterCreate(connection: SqliteConnection, done: (err: Error | null, c: unknown) => void) {
+          applyPragmas(connection).then(() => done(null, connection), (err: Error) => done(err, connection));
         },
       },
     };
