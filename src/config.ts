@@ -110,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (jwtSecret && jwtSecret.byteLength < MIN_SECRET_BYTES) {
     problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes, got ${jwtSecret.byteLength}`);
   }
+  const webConcurrency = integer(['WEB_CONCURRENCY'], 1, positive);
   const databaseUrl = read('DATABASE_URL') ?? 'sqlite:data/hangar.sqlite';
   let inMemory = false;
   try {
@@ -130,7 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseStatementTimeoutMs: integer(['DATABASE_STATEMENT_TIMEOUT'], 5000, (n) => (n >= 0 ? null : 'must be 0 or more')),
     databaseStartupSeconds: integer(['DATABASE_STARTUP_TIMEOUT'], 30, (n) => (n >= 0 ? null : 'must be 0 or more')),
     migrateOnStart: flag('DATABASE_MIGRATE', true),
-    webConcurrency: integer(['WEB_CONCURRENCY'], 1, positive),
+    webConcurrency,
     jwtSecret,
     jwtIssuer: read('JWT_ISSUER') ?? 'hangar',
     jwtAudience: read('JWT_AUDIENCE') ?? 'hangar',
@@ -147,8 +148,9 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerIp: integer(['RATE_LIMIT_PER_IP'], 100, positive),
     rateLimitPerAccount: integer(['RATE_LIMIT_PER_ACCOUNT'], 10, positive),
     corsOrigins: (read('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
-    // Leave a core for the event loop; `npm run bench:flood` measures what a password flood costs token requests.
-    argon2Concurrency: integer(['ARGON2_CONCURRENCY'], Math.max(1, availableParallelism() - 1), positive),
+    // Leave a core for the event loop, shared among the workers; `npm run bench:flood` measures
+    // what a password flood costs token requests.
+    argon2Concurrency: integer(['ARGON2_CONCURRENCY'], Math.max(1, Math.floor((availableParallelism() - 1) / webConcurrency)), positive),
     graphqlIntrospection: flag('GRAPHQL_INTROSPECTION', !production),
     graphqlFieldSuggestions: flag('GRAPHQL_FIELD_SUGGESTIONS', !production),
     hbAuthType: null,

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CreateShipDocument, LoginDocument, RegisterDocument } from './operations/generated';
-import { tempPostgresDatabase, tempSqliteDatabase, type TestDatabase } from './support/database';
+import { ENGINE, tempPostgresDatabase, tempSqliteDatabase, type TestDatabase } from './support/database';
 import { gql, killStarted, POSTGRES_ADMIN_URL, startMain, type ServerProcess } from './support/serverProcess';
 
 // kill -9 of a server process in the middle of concurrent writes: every write it acknowledged
@@ -61,8 +61,8 @@ async function start(engine: 'sqlite' | 'postgresql'): Promise<{ db: TestDatabas
   return { db, server, url: await server.listening };
 }
 
-// Both engines' first processes start at once.
-const first = { postgresql: start('postgresql'), sqlite: start('sqlite') };
+// On the suite's engine: npm test covers SQLite, npm run test:pg PostgreSQL.
+const first = { [ENGINE]: start(ENGINE) } as Record<typeof ENGINE, ReturnType<typeof start>>;
 for (const started of Object.values(first)) started.catch(() => undefined); // reported by the test that awaits it
 const databases: TestDatabase[] = [];
 
@@ -72,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('kill -9 under write load', () => {
-  for (const engine of ['postgresql', 'sqlite'] as const) {
+  for (const engine of [ENGINE]) {
     it(`loses no acknowledged write on ${engine}`, async () => {
       const { db, server, url } = await first[engine];
       databases.push(db);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http } from './support/http';
 import { basic, startTestServer, type TestServer } from './support/testServer';
 
-// The probes with the database up, on the suite's engine. test/outage.test.ts takes the database away.
+// The probes with the database up, on the suite's engine. test/outage.pg.test.ts takes the database away.
 
 describe('health probes', () => {
   let server: TestServer;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempPostgresDatabase, tempSqliteDatabase, type TestDatabase } from './support/database';
+import { ENGINE, tempPostgresDatabase, tempSqliteDatabase, type TestDatabase } from './support/database';
 import {
   authEvents,
   connectionRefused,
@@ -74,11 +74,11 @@ async function startCluster(engine: 'sqlite' | 'postgresql'): Promise<Cluster> {
   return { db, server, url, workers: readyWorkerPids(server.output()) };
 }
 
-// Both start at once; the PostgreSQL one boots while the SQLite tests run.
-const clusters = { sqlite: startCluster('sqlite'), postgresql: startCluster('postgresql') };
+// On the suite's engine: npm test covers SQLite, npm run test:pg PostgreSQL.
+const clusters = { [ENGINE]: startCluster(ENGINE) } as Record<typeof ENGINE, Promise<Cluster>>;
 for (const started of Object.values(clusters)) started.catch(() => undefined); // reported by the tests that await them
 
-for (const engine of ['sqlite', 'postgresql'] as const) {
+for (const engine of [ENGINE]) {
   describe(`WEB_CONCURRENCY=2 on ${engine}`, () => {
     let db: TestDatabase;
     let server: ServerProcess;
