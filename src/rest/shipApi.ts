@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import type { AppRuntime, RequestContext } from '../context';
 import type { User } from '../entities';
-import { authenticatePassword } from '../services/credentials';
+import { authenticatePassword, passwordToSet } from '../services/credentials';
 import { NotFoundError, UnauthenticatedError } from '../services/errors';
 import { allShips, createShip, deleteShip, getShip, updateShip } from '../services/ships';
 import { issueTokens, refreshTokens, revokeClaims, revokeToken } from '../services/tokens';
-import { allUsers, assertSelf, deleteUser, getUser, registerUser, updateUser } from '../services/users';
+import { allUsers, assertSelf, deleteUser, getUser, keptCredentialOf, registerUser, updateUser } from '../services/users';
 import { hasFormContentType, hasJsonContentType, isPlainObject, rawBody, readJson } from './bodies';
 import { sendJson } from './flaskJson';
 import { withContext, type RestHandler } from './handler';
@@ -109,7 +109,8 @@ const replaceUser: RestHandler = async (ctx, req, res) => {
   const target = await getUser(ctx, id);
   const body = readUserBody(ctx, jsonBody(req), target);
   if (body.id !== undefined && body.id !== id) throw new TxProblem(400, 'Request data id has to match resource id.');
-  const updated = await updateUser(ctx, target, { username: body.username, password: body.password }, ctx.viewer?.session?.id ?? null);
+  const password = await passwordToSet(ctx, ctx.viewer!, body.password);
+  const updated = await updateUser(ctx, target, { username: body.username, password }, keptCredentialOf(ctx.viewer));
   sendJson(res, 200, userJson(updated));
 };
 

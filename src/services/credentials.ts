@@ -1,9 +1,12 @@
 import { verifyPassword } from '../auth/passwords';
-import type { User } from '../entities';
+import type { Credentials } from '../auth/credentials';
+import type { Viewer } from '../auth/viewer';
+import { User } from '../entities';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
 import { countDown, countUp, resetCount, throttledAddress } from './rateLimits';
 import type { ServiceContext } from './serviceContext';
-import { findUserForLogin, updateUser } from './users';
+import { isFresh } from './tokens';
+import { findUserForLogin, updateUser, type KeptCredential } from './users';
 import { checkPassword, throwIfInvalid } from './validation';
 
 /**
@@ -55,15 +58,14 @@ function throttled(ctx: ServiceContext, identifier: string, scope: 'ip' | 'accou
 /**
  * Changes the password after checking the current one, through the same throttle as a login, so
  * a stolen session cannot be used to guess it. As with every password change (`updateUser`), the
- * user's other sessions end and every refresh token stops working; `keepSessionId` is the session
- * the request came in on.
+ * user's other sessions and tokens end; `keep` is the credential the request came in on.
  */
 export async function changePassword(
   ctx: ServiceContext,
   user: User,
   currentPassword: string,
   newPassword: string,
-  keepSessionId: number | null,
+  keep: KeptCredential,
 ): Promise<User> {
   throwIfInvalid((errors) => checkPassword(errors, 'newPassword', newPassword, ctx.config.passwordMinLength));
   try {
@@ -72,5 +74,31 @@ export async function changePassword(
     if (error instanceof UnauthenticatedError) throw new ValidationError({ currentPassword: ['Incorrect password.'] });
     throw error;
   }
-  return updateUser(ctx, user, { password: newPassword }, keepSessionId);
+  return updateUser(ctx, user, { password: newPassword }, keep);
+}
+
+/**
+ * A compatibility route that replaces the password without asking for the current one (TX's PUT,
+ * whose clients send the password on every PUT): the password to set, or undefined when it is the
+ * one the user already has, which is no change. Setting a new one takes proof of the current
+ * password in this request: Basic with the password, or a fresh access token (flask-jwt-extended's
+ * rule). Without it the comparison runs through the login throttle, so a stolen session cannot
+ * use it to guess the password, and a different password is refused (`fresh_token_required`).
+ */
+export async function passwordToSet(ctx: ServiceContext & { credentials: Credentials }, viewer: Viewer, password: string): Promise<string | undefined> {
+  const { user, claims } = viewer;
+  if (viewer.method === 'password') {
+    return ctx.credentials.kind === 'password' && ctx.credentials.password === password ? undefined : password;
+  }
+  if (claims && isFresh(ctx, claims)) {
+    const stored = await ctx.em.findOneOrFail(User, { id: user.id }, { populate: ['passwordHash'] });
+    return (await verifyPassword(stored.passwordHash, password)) ? undefined : password;
+  }
+  try {
+    await authenticatePassword(ctx, user.username, password);
+    return undefined;
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) throw new UnauthenticatedError('fresh_token_required');
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { hashPassword } from '../auth/passwords';
+import type { Viewer } from '../auth/viewer';
 import { User } from '../entities';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
@@ -23,6 +24,16 @@ export interface UserPatch {
   lastName?: string | null;
   /** Replaces the password without asking for the old one; only compatibility routes use it. */
   password?: string;
+}
+
+/** The credential a password change came in on, which survives it: a session, or an access-token chain. */
+export interface KeptCredential {
+  sessionId?: number | null;
+  tokenChain?: string | null;
+}
+
+export function keptCredentialOf(viewer: Viewer | null): KeptCredential {
+  return { sessionId: viewer?.session?.id ?? null, tokenChain: viewer?.claims?.chain ?? null };
 }
 
 export const USERNAME_MIN_LENGTH = 2;
@@ -75,6 +86,7 @@ export async function registerUser(ctx: ServiceContext, input: RegisterInput): P
     lastName: input.lastName ?? null,
     passwordHash,
     tokenVersion: 0,
+    keptTokenChain: null,
     createdAt: now,
     updatedAt: now,
   });
@@ -141,10 +153,10 @@ export async function countUsers(ctx: ServiceContext): Promise<number> {
 }
 
 /**
- * Applies the patch. A new password also ends every refresh token and every session of the user
- * but `keepSessionId`, the one the request came in on, on whichever face it was changed.
+ * Applies the patch. A new password also ends every token and every session of the user but
+ * `keep`, the credential the request came in on, on whichever face it was changed.
  */
-export async function updateUser(ctx: ServiceContext, user: User, patch: UserPatch, keepSessionId: number | null = null): Promise<User> {
+export async function updateUser(ctx: ServiceContext, user: User, patch: UserPatch, keep: KeptCredential = {}): Promise<User> {
   const username = patch.username ?? user.username;
   const email = patch.email === undefined ? user.email : patch.email;
   throwIfInvalid((errors) => {
@@ -153,7 +165,7 @@ export async function updateUser(ctx: ServiceContext, user: User, patch: UserPat
     if (patch.password !== undefined) checkPassword(errors, 'password', patch.password, ctx.config.passwordMinLength);
   });
   await assertIdentityFree(ctx, patch.username, patch.email, user.id);
-  if (patch.password !== undefined) await replacePassword(ctx, user, patch.password);
+  if (patch.password !== undefined) await replacePassword(ctx, user, patch.password, keep.tokenChain ?? null);
   ctx.em.assign(user, {
     username,
     email,
@@ -163,15 +175,17 @@ export async function updateUser(ctx: ServiceContext, user: User, patch: UserPat
   });
   await flushUnique(ctx);
   if (patch.password !== undefined) {
+    const keepSessionId = keep.sessionId ?? null;
     await endSessions(ctx, user, keepSessionId === null ? {} : { id: { $ne: keepSessionId } }, 'password_changed');
   }
   return user;
 }
 
-/** Sets a new password and invalidates every refresh token issued before it. */
-async function replacePassword(ctx: ServiceContext, user: User, password: string): Promise<void> {
+/** Sets a new password and invalidates every token issued before it but the chain `keptChain`. */
+async function replacePassword(ctx: ServiceContext, user: User, password: string, keptChain: string | null): Promise<void> {
   user.passwordHash = await hashPassword(password);
   user.tokenVersion += 1;
+  user.keptTokenChain = keptChain;
 }
 
 /** Deletes the user; the database removes their sessions and un-links their ships. */
