@@ -140,19 +140,18 @@ const addShip: RestHandler = async (ctx, req, res) => {
 
 const replaceShip: RestHandler = async (ctx, req, res) => {
   const id = pathId(req, 'Ship');
-  accessUser(ctx);
+  const actor = accessUser(ctx);
   const body = readShipBody(jsonBody(req));
   if (body.id !== undefined && body.id !== id) {
     await getShip(ctx, id);
     throw new TxProblem(400, 'Request data id has to match resource id.');
   }
-  sendJson(res, 200, shipJson(await updateShip(ctx, id, body.input)));
+  sendJson(res, 200, shipJson(await updateShip(ctx, actor, id, body.input)));
 };
 
 const removeShip: RestHandler = async (ctx, req, res) => {
   const id = pathId(req, 'Ship');
-  accessUser(ctx);
-  await deleteShip(ctx, id);
+  await deleteShip(ctx, accessUser(ctx), id);
   res.status(204).end();
 };
 
