@@ -115,6 +115,9 @@ describe('a SQLite file written before migrations existed (schema auto-update)',
     try {
       expect(await schemaDrift(orm)).toEqual([]);
       expect((await migrationStatus(orm)).executed.map((m) => m.name)).toEqual(migrationsFor('sqlite').map((m) => m.name));
+      // Hashes written before are re-encoded in the reference order (m, t, p).
+      const hashes = await orm.em.getConnection().execute<{ password_hash: string }[]>('select password_hash from users');
+      expect(hashes.map((row) => row.password_hash.split('$')[3])).toEqual(hashes.map(() => 'm=19456,t=2,p=1'));
     } finally {
       await orm.close();
     }
