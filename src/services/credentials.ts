@@ -3,7 +3,7 @@ import type { Credentials } from '../auth/credentials';
 import type { Viewer } from '../auth/viewer';
 import { User } from '../entities';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
-import { countDown, countUp, resetCount, throttledAddress } from './rateLimits';
+import { forgetAttempt, recordAttempt, resetCount, throttledAddress } from './rateLimits';
 import type { ServiceContext } from './serviceContext';
 import { isFresh } from './tokens';
 import { findUserForLogin, updateUser, type KeptCredential } from './users';
@@ -15,12 +15,13 @@ import { checkPassword, throwIfInvalid } from './validation';
  * same argon2 work as wrong passwords; the two reasons differ only for the dialect that must tell
  * them apart (HB). `lookup: 'email'` matches the identifier against emails only.
  *
- * Throttling, per window of RATE_LIMIT_WINDOW seconds, with both counts taken atomically before
- * any argon2 work so that a burst of concurrent guesses cannot race past them:
+ * Throttling, over a sliding window of RATE_LIMIT_WINDOW seconds, with both counts taken atomically
+ * before any argon2 work so that a burst of concurrent guesses cannot race past them:
  * - per client address, RATE_LIMIT_PER_IP unsuccessful attempts across all accounts (a successful
  *   login gives its attempt back);
  * - per account and client address, RATE_LIMIT_PER_ACCOUNT attempts, forgotten once the password
- *   is right.
+ *   is right. The count is the account's, whichever of its identifiers (username or email) was
+ *   typed; an identifier that names no account is counted by itself.
  * Keying the account limit by address means failures from an attacker's address never lock the
  * real user out from theirs. IPv6 clients are counted by /64 (`throttledAddress`).
  */
@@ -32,20 +33,21 @@ export async function authenticatePassword(
 ): Promise<User> {
   const address = throttledAddress(ctx.clientIp);
   const ipKey = `password:ip:${address}`;
-  const accountKey = `password:account:${JSON.stringify([address, identifier])}`;
-  const ip = await countUp(ctx, ipKey);
-  if (ip.count > ctx.config.rateLimitPerIp) throw throttled(ctx, identifier, 'ip', ip.retryAfterSeconds);
-  const account = await countUp(ctx, accountKey);
-  if (account.count > ctx.config.rateLimitPerAccount) throw throttled(ctx, identifier, 'account', account.retryAfterSeconds);
-
+  const ip = await recordAttempt(ctx, ipKey, ctx.config.rateLimitPerIp);
+  if (!ip.allowed) throw throttled(ctx, identifier, 'ip', ip.retryAfterSeconds);
+  // Looked up before the account is counted, so every identifier of an account shares one count.
   const candidate = identifier === '' || (lookup === 'email' && !identifier.includes('@')) ? null : await findUserForLogin(ctx, identifier);
+  const accountKey = `password:account:${JSON.stringify(candidate ? [address, 'user', candidate.id] : [address, identifier])}`;
+  const account = await recordAttempt(ctx, accountKey, ctx.config.rateLimitPerAccount);
+  if (!account.allowed) throw throttled(ctx, identifier, 'account', account.retryAfterSeconds);
+
   const ok = await verifyPassword(candidate?.passwordHash ?? null, password);
   if (!candidate || !ok) {
     const reason = candidate ? 'wrong_password' : 'unknown_account';
     ctx.audit({ event: 'login_failed', identifier, reason, ip: ctx.clientIp });
     throw new UnauthenticatedError(reason);
   }
-  await Promise.all([resetCount(ctx, accountKey), countDown(ctx, ipKey)]);
+  await Promise.all([resetCount(ctx, accountKey), forgetAttempt(ctx, ipKey, ip)]);
   ctx.audit({ event: 'login_succeeded', userId: candidate.id, method: 'password', ip: ctx.clientIp });
   return candidate;
 }
