@@ -24,6 +24,8 @@ export interface Config {
   jwtAudience: string;
   accessTokenSeconds: number;
   refreshTokenSeconds: number;
+  /** How long an access token from a password login counts as fresh (TX's PUT password change). */
+  freshTokenSeconds: number;
   sessionName: string;
   /** Seconds; 0 or less means sessions never expire. */
   sessionSeconds: number;
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtAudience: read('JWT_AUDIENCE') ?? 'hangar',
     accessTokenSeconds: integer(['TOKEN_DURATION'], 600, positive),
     refreshTokenSeconds: integer(['REFRESH_TOKEN_DURATION'], 30 * 24 * 3600, positive),
+    freshTokenSeconds: integer(['FRESH_TOKEN_SECONDS'], 900, positive),
     sessionName: read('SESSION_NAME') ?? '_my_session_id',
     sessionSeconds: integer(['SESSION_DURATION'], 86400),
     cookieSecure: flag('COOKIE_SECURE', false),

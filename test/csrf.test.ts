@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestServer, type TestServer } from './support/testServer';
+import { basic, bearer, startTestServer, type TestServer } from './support/testServer';
 
 let server: TestServer;
 const EVIL = 'https://evil.example';
@@ -89,5 +89,34 @@ describe('GraphQL CORS', () => {
     const response = await preflight(APP);
     expect(response.headers.get('access-control-allow-origin')).toBe(APP);
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+});
+
+describe('Basic-authenticated REST writes from another site (issue 11, item 12)', () => {
+  // Browsers cache Basic credentials after RA's 401 and attach them to cross-site requests.
+  const simple = (authorization: string, origin?: string) => ({
+    method: 'POST',
+    headers: { authorization, 'content-type': 'text/plain', ...(origin && { origin }) },
+    body: JSON.stringify(ship),
+  });
+
+  it('are refused when Origin is foreign, before the password is checked', async () => {
+    const before = server.events.length;
+    const tx = await fetch(`${server.url}/api/ships`, simple(basic('user', 'password'), 'http://evil.example'));
+    expect(tx.status).toBe(403);
+    expect(await tx.json()).toEqual({ error: 'Forbidden', message: 'Cross-site request refused' });
+    const hb = await fetch(`${server.url}/api/v1/users`, { ...simple(basic('bob@hbtn.io', 'H0lbertonSchool98!'), EVIL), body: '{"email":"csrf@x.io","password":"pass"}' });
+    expect(hb.status).toBe(403);
+    expect(await hb.json()).toEqual({ error: 'Forbidden' });
+    expect(server.events.slice(before).filter((e) => e.event.startsWith('login_'))).toEqual([]);
+  });
+
+  it('go through without Origin (curl) or from this origin; Bearer is not ambient', async () => {
+    const own = new URL(server.url).origin;
+    expect((await fetch(`${server.url}/api/ships`, simple(basic('user', 'password')))).status).toBe(201);
+    expect((await fetch(`${server.url}/api/ships`, simple(basic('user', 'password'), own))).status).toBe(201);
+    const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"user","password":"password"}' });
+    const { access_token } = (await login.json()) as { access_token: string };
+    expect((await fetch(`${server.url}/api/ships`, simple(bearer(access_token), EVIL))).status).toBe(201);
   });
 });

@@ -57,4 +57,46 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     expect(violations).toEqual([]);
     expect(outside).toEqual([]);
   }, 60_000);
+
+  it('keeps no request header in localStorage, and drops one an earlier page saved (issue 11, item 14)', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/graphql`, { waitUntil: 'load' });
+    await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
+    // What GraphiQL with header persistence on would have left behind: a stale credential.
+    const stale = JSON.stringify({ authorization: 'Basic dXNlcjpzdGFsZQ==' });
+    await page.evaluate((headers) => {
+      localStorage.setItem('graphiql:shouldPersistHeaders', 'true');
+      localStorage.setItem('graphiql:headers', headers);
+      const state = JSON.parse(localStorage.getItem('graphiql:tabState') ?? 'null') as { tabs: { headers: string | null }[] } | null;
+      if (state) {
+        for (const tab of state.tabs) tab.headers = headers;
+        localStorage.setItem('graphiql:tabState', JSON.stringify(state));
+      }
+    }, stale);
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
+
+    // A header typed in now is used, but not kept.
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await page.locator('[data-uri$="-request-headers.json"] .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('{"x-typed-secret": "pasted-token"');
+    await page.locator('.graphiql-query-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('{ ship(id: 2) { ... on Ship { model');
+    await expect.poll(() => page.locator('.suggest-widget.visible').count(), { timeout: 10_000 }).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.suggest-widget.visible').count(), { timeout: 10_000 }).toBe(0);
+    await page.locator('.graphiql-execute-button').click();
+    const responseText = () => page.locator('.graphiql-response').innerText().then((text) => text.replace(/\u00a0/g, ' '));
+    // The stale Basic header is gone, so the public query is answered instead of refused with 401.
+    await expect.poll(responseText, { timeout: 15_000 }).toContain('"model": "TIE/LN Starfighter"');
+    await page.waitForTimeout(1000);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(stored).not.toContain('pasted-token');
+    expect(stored).not.toContain('dXNlcjpzdGFsZQ');
+    await context.close();
+  }, 60_000);
 });

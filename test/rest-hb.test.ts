@@ -153,11 +153,11 @@ describe('session login, users/me and logout (0x02 tasks 7-8)', () => {
     expect(await response.json()).toEqual(hbUser('bobsession@hbtn.io'));
   });
 
-  it('matches the email exactly and never by username', async () => {
+  it('matches the email case-insensitively (issue 11) and never by username', async () => {
     expectHb(await http(server, 'POST', LOGIN, curlForm('email=user', 'password=password')), 404, { error: 'no user found for this email' });
-    expectHb(await http(server, 'POST', LOGIN, curlForm('email=BOB@hbtn.io', `password=${BOB_PASSWORD}`)), 404, {
-      error: 'no user found for this email',
-    });
+    const upper = await http(server, 'POST', LOGIN, curlForm('email=BOB@hbtn.io', `password=${BOB_PASSWORD}`));
+    expect(upper.status).toBe(200);
+    expect((upper.json as { email: string }).email).toBe('bob@hbtn.io');
   });
 
   it('a stale cookie on the login request is replaced by the new one', async () => {

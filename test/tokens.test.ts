@@ -113,11 +113,13 @@ describe('revocation', () => {
     expect(again.data?.revokeToken).toMatchObject({ __typename: 'UnauthenticatedError', message: 'Token has been revoked' });
   });
 
-  it('revokes a refresh token without touching its access token', async () => {
+  it('revoking a refresh token ends its login, the access token of the same login included', async () => {
     const { accessToken, refreshToken } = await login();
+    const other = await login();
     expect((await gql(server, RevokeTokenDocument, { token: refreshToken })).data?.revokeToken).toMatchObject({ tokenType: 'refresh' });
     expect((await gql(server, RefreshTokenDocument, { refreshToken })).data?.refreshToken).toMatchObject({ message: 'Token has been revoked' });
-    expect((await meWith(accessToken)).data?.me?.username).toBe('user');
+    expect(errorOf(await meWith(accessToken))).toBe('Token has been revoked');
+    expect((await meWith(other.accessToken)).data?.me?.username).toBe('user');
   });
 
   it('refuses garbage', async () => {
@@ -134,12 +136,13 @@ describe('the revocation list', () => {
     const first = await login();
     await gql(server, RevokeTokenDocument, { token: first.accessToken });
     const claims = JSON.parse(Buffer.from(first.accessToken.split('.')[1]!, 'base64url').toString()) as { jti: string };
-    expect(await em().count(RevokedToken, { jti: claims.jti })).toBe(1);
+    // An access token is revoked with its renewal chain, which a login's access token starts.
+    expect(await em().count(RevokedToken, { jti: `chain:${claims.jti}` })).toBe(1);
     server.clock.advance(601);
     // Entries are purged as the list is written to.
     const second = await login();
     await gql(server, RevokeTokenDocument, { token: second.accessToken });
-    expect(await em().count(RevokedToken, { jti: claims.jti })).toBe(0);
+    expect(await em().count(RevokedToken, { jti: `chain:${claims.jti}` })).toBe(0);
     expect(errorOf(await meWith(first.accessToken))).toBe('Token has expired');
   });
 });

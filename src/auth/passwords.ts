@@ -44,7 +44,23 @@ export function passwordBytes(password: string): number {
 
 export function hashPassword(password: string): Promise<string> {
   if (passwordBytes(password) > MAX_PASSWORD_BYTES) throw new RangeError('password too long');
-  return gate.run(() => argon2.hash(password, HASH_OPTIONS));
+  return gate.run(() => argon2.hash(password, HASH_OPTIONS)).then(canonicalArgon2);
+}
+
+const ARGON2_PHC = /^\$(argon2(?:id|i|d))\$v=(\d+)\$([^$]+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+
+/**
+ * An argon2 hash in the reference encoding (libargon2's, the one argon2-cffi, Go and most other
+ * stacks decode): parameters in the order m, t, p. The argon2 package writes m, p, t, which they
+ * refuse, so a hash is re-encoded, losslessly, before it is stored. Anything else is returned as it is.
+ */
+export function canonicalArgon2(hash: string): string {
+  const match = ARGON2_PHC.exec(hash);
+  if (!match) return hash;
+  const params = new Map(match[3]!.split(',').map((pair) => pair.split('=') as [string, string | undefined]));
+  const [m, t, p] = [params.get('m'), params.get('t'), params.get('p')];
+  if (params.size !== 3 || !m || !t || !p) return hash;
+  return `$${match[1]}$v=${match[2]}$m=${m},t=${t},p=${p}$${match[4]}$${match[5]}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomUUID, type webcrypto } from 'node:crypto';
+import { createHmac, randomUUID, type webcrypto } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { UnauthenticatedError, type AuthFailureReason } from '../services/errors';
 
@@ -13,15 +13,37 @@ export interface TokenKeys {
 }
 
 export interface TokenClaims {
+  /** The user's UUID. */
   sub: string;
+  /** The user's integer id, which TX clients read (flask-jwt-extended's claim name). */
+  identity: number;
   jti: string;
   iat: number;
   exp: number;
   type: TokenType;
   /** The user's tokenVersion when the token was issued. */
   ver: number;
-  /** Login family: every token descended from one login by refreshing shares it. */
+  /**
+   * Login family: every token descended from one login (or one cookie session) by refreshing or
+   * renewing shares it.
+   */
   fam: string;
+  /** Access tokens: the access token this one was renewed from, transitively; its own jti otherwise. */
+  chain: string;
+  /** Access tokens: issued directly by a password login. */
+  fresh: boolean;
+}
+
+/** What a new token says; `jti` and `chain` default to a new random id. */
+export interface TokenSpec {
+  type: TokenType;
+  subject: string;
+  identity: number;
+  version: number;
+  family: string;
+  chain?: string;
+  fresh?: boolean;
+  jti?: string;
 }
 
 export interface SignedToken {
@@ -34,21 +56,26 @@ const ALGORITHM = 'HS256';
 const HEADER_TYPES: Record<TokenType, string> = { access: 'at+jwt', refresh: 'rt+jwt' };
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-export async function signToken(
-  keys: TokenKeys,
-  type: TokenType,
-  subject: string,
-  version: number,
-  family: string,
-  nowMs: number,
-  lifetimeSeconds: number,
-): Promise<SignedToken> {
+export async function signToken(keys: TokenKeys, spec: TokenSpec, nowMs: number, lifetimeSeconds: number): Promise<SignedToken> {
   const iat = Math.floor(nowMs / 1000);
-  const claims: TokenClaims = { sub: subject, jti: randomUUID(), iat, exp: iat + lifetimeSeconds, type, ver: version, fam: family };
-  const token = await new SignJWT({ type, ver: version, fam: family })
-    .setProtectedHeader({ alg: ALGORITHM, typ: HEADER_TYPES[type] })
-    .setSubject(subject)
-    .setJti(claims.jti)
+  const jti = spec.jti ?? randomUUID();
+  const claims: TokenClaims = {
+    sub: spec.subject,
+    identity: spec.identity,
+    jti,
+    iat,
+    exp: iat + lifetimeSeconds,
+    type: spec.type,
+    ver: spec.version,
+    fam: spec.family,
+    chain: spec.chain ?? jti,
+    fresh: spec.type === 'access' && spec.fresh === true,
+  };
+  const extra = spec.type === 'access' ? { chain: claims.chain, fresh: claims.fresh } : {};
+  const token = await new SignJWT({ identity: spec.identity, type: spec.type, ver: spec.version, fam: spec.family, ...extra })
+    .setProtectedHeader({ alg: ALGORITHM, typ: HEADER_TYPES[spec.type] })
+    .setSubject(spec.subject)
+    .setJti(jti)
     .setIssuedAt(iat)
     .setNotBefore(iat)
     .setExpirationTime(claims.exp)
@@ -56,6 +83,16 @@ export async function signToken(
     .setAudience(keys.audience)
     .sign(keys.key);
   return { token, claims };
+}
+
+/**
+ * The jti of the token of `type` that rotating the token `parentJti` issues: the same every time,
+ * so a rotation replayed within the grace window re-signs the very same successor (HS256 is
+ * deterministic) instead of starting a second chain.
+ */
+export function successorJti(keys: TokenKeys, parentJti: string, type: TokenType): string {
+  const hex = createHmac('sha256', keys.secret).update(`successor:${type}:${parentJti}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** True when the string has the shape of a JWS compact serialisation with a JSON header. */
@@ -107,12 +144,15 @@ export async function verifyTokenSignature(
   }
   return {
     sub: payload.sub!,
+    identity: Number.isSafeInteger(payload.identity) ? (payload.identity as number) : 0,
     jti: payload.jti!,
     iat: payload.iat!,
     exp: payload.exp!,
     type,
     ver: payload.ver as number,
     fam: payload.fam,
+    chain: typeof payload.chain === 'string' ? payload.chain : payload.jti!,
+    fresh: type === 'access' && payload.fresh === true,
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
+import { canonicalEmail, canonicalUsername } from '../auth/identifiers';
 import { hashPassword } from '../auth/passwords';
 import type { Clock } from '../clock';
 import { Ship, User } from '../entities';
@@ -53,7 +54,9 @@ export async function seedDemoData(em: EntityManager, clock: Clock): Promise<boo
           id: index + 1,
           uuid: randomUUID(),
           username: user.username,
+          usernameCanonical: canonicalUsername(user.username),
           email: user.email,
+          emailCanonical: user.email === null ? null : canonicalEmail(user.email),
           passwordHash: hashes[index]!,
           tokenVersion: 0,
           createdAt: now,

@@ -1,14 +1,14 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-/** A fixed-window attempt counter, shared by every instance through the database. */
+/** A sliding-window attempt log, shared by every instance through the database. */
 export const RateLimitBucket = defineEntity({
   name: 'RateLimitBucket',
   tableName: 'rate_limit_buckets',
   properties: {
     /** SHA-256 (hex) of the counter's name; see src/services/rateLimits.ts. */
     key: p.string().length(64).primary(),
-    windowStart: p.datetime(),
-    count: p.integer(),
+    /** The counted attempts of the last window, oldest first, as fixed-width entries (see rateLimits.ts). */
+    attempts: p.text(),
   },
 });
 

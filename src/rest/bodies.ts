@@ -1,21 +1,26 @@
 import express, { type Request, type RequestHandler } from 'express';
 
-// Request bodies for the REST dialects. Each router mounts `rawBody` only on the routes that read a
-// body, so /graphql and the other routers never see a body parser.
+// Request bodies for the REST dialects. Each router mounts `limitedBody` ahead of everything else on
+// its own paths, so /graphql and paths no router serves never see a body parser.
 
 /**
  * Buffers the body of any content type into `req.body`, up to `limitBytes`. Failures (too large,
  * aborted, unsupported encoding) reach the router's error mapper as 4xx http errors (`clientErrorStatus`).
  */
-export function rawBody(limitBytes: number): RequestHandler {
+function rawBody(limitBytes: number): RequestHandler {
   return express.raw({ type: () => true, limit: limitBytes });
 }
 
 /**
- * Refuses a body whose declared Content-Length is over the limit, unread, before anything else on
- * the router runs: for routers that authenticate (argon2) before their routes parse bodies.
+ * The body limit, first on every route of a router, before anything that may verify a password:
+ * a declared length over the limit is refused unread, and a body of unknown length (chunked) is
+ * read only up to the limit, so an oversized body gets 413 whatever its framing, and never argon2.
  */
-export function declaredLengthLimit(limitBytes: number): RequestHandler {
+export function limitedBody(limitBytes: number): RequestHandler[] {
+  return [declaredLengthLimit(limitBytes), rawBody(limitBytes)];
+}
+
+function declaredLengthLimit(limitBytes: number): RequestHandler {
   return (req, res, next) => {
     if (!(Number(req.headers['content-length']) > limitBytes)) return next();
     res.set('Connection', 'close');

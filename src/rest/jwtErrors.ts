@@ -111,6 +111,8 @@ export function jwtFailure(error: UnauthenticatedError, credentials: Credentials
       return fail(422, 'Only access tokens are allowed');
     case 'refresh_token_required':
       return fail(422, 'Only refresh tokens are allowed');
+    case 'fresh_token_required':
+      return fail(401, 'Fresh token required');
     case 'user_gone':
       return fail(401, 'Unauthorized', 'Unknown user.');
     case 'unknown_account':

@@ -7,7 +7,7 @@ import { authenticatePassword } from '../services/credentials';
 import { NotFoundError, UnauthenticatedError } from '../services/errors';
 import { closeSession, openSession } from '../services/sessions';
 import { allUsers, assertSelf, countUsers, deleteUser, getUserByUuid, registerUser, updateUser } from '../services/users';
-import { declaredLengthLimit, rawBody } from './bodies';
+import { limitedBody } from './bodies';
 import { flaskCors } from './cors';
 import { sendJson } from './flaskJson';
 import { readFormFields } from './formFields';
@@ -16,7 +16,7 @@ import { forbidden, hbErrors, hbNotFound, HbProblem, saveFailure, unauthorized }
 import { CREATE_FAILED, readLoginFields, readNamePatch, readNewUser, UPDATE_FAILED } from './hbUserInput';
 import { hbUserJson } from './hbUserJson';
 import { methodNotAllowed } from './httpErrors';
-import { rejectCrossSiteCookieWrites } from './originCheck';
+import { rejectCrossSiteAmbientWrites } from './originCheck';
 
 // HB: the session-auth API under /api/v1 (spec §3). Every route accepts a trailing slash; the
 // filter in hbAuthFilter.ts has already run. Deviation (decision 7): users may only change or
@@ -107,16 +107,15 @@ const logout: HbHandler = async ({ ctx }, req, res) => {
 
 export function sessionApiRouter(runtime: AppRuntime): Router {
   const api = Router({ caseSensitive: true });
-  const body = rawBody(runtime.config.bodyLimitBytes);
   const handle = (handler: HbHandler) => (req: Request, res: Response, next: (error?: unknown) => void) => {
     runtime.requests.track(handler(hbRequest(res), req, res)).catch(next);
   };
 
   api.use(flaskCors());
-  // Both before the filter, which may verify a password: an oversized body is refused unread, and
-  // a forged cross-site write or login gets HB's 403 (with the CORS headers above).
-  api.use(declaredLengthLimit(runtime.config.bodyLimitBytes));
-  api.use(rejectCrossSiteCookieWrites(runtime.config, (res) => sendJson(res, 403, { error: 'Forbidden' }), (req) => isLogin(req.method, req.path)));
+  // Both before the filter, which may verify a password: an oversized body is refused, and a
+  // forged cross-site write or login gets HB's 403 (with the CORS headers above).
+  api.use(limitedBody(runtime.config.bodyLimitBytes));
+  api.use(rejectCrossSiteAmbientWrites(runtime.config, (res) => sendJson(res, 403, { error: 'Forbidden' }), (req) => isLogin(req.method, req.path)));
   api.use(hbAuthFilter(runtime));
 
   api.get('/status', handle(status));
@@ -126,16 +125,16 @@ export function sessionApiRouter(runtime: AppRuntime): Router {
   api.all(['/status', '/stats', '/unauthorized', '/forbidden'], methodNotAllowed('GET, HEAD, OPTIONS'));
 
   api.get('/users', handle(listUsers));
-  api.post('/users', body, handle(createUser));
+  api.post('/users', handle(createUser));
   api.get('/users/me', handle(showMe));
   api.get('/users/:id', handle(showUser));
-  api.put('/users/:id', body, handle(replaceUser));
+  api.put('/users/:id', handle(replaceUser));
   api.delete('/users/:id', handle(removeUser));
   api.all('/users', methodNotAllowed('GET, HEAD, OPTIONS, POST'));
   api.all('/users/:id', methodNotAllowed('DELETE, GET, HEAD, OPTIONS, PUT'));
 
   // The task statements' paths, plus the seed's aliases (spec §3.8).
-  api.post(['/auth_session/login', '/auth_session'], body, handle(login));
+  api.post(['/auth_session/login', '/auth_session'], handle(login));
   api.delete(['/auth_session/logout', '/auth_session'], handle(logout));
   api.all('/auth_session/login', methodNotAllowed('OPTIONS, POST'));
   api.all('/auth_session/logout', methodNotAllowed('DELETE, OPTIONS'));

@@ -1,16 +1,16 @@
 import { Router, type Request } from 'express';
 import type { AppRuntime, RequestContext } from '../context';
 import type { User } from '../entities';
-import { authenticatePassword } from '../services/credentials';
+import { authenticatePassword, passwordToSet } from '../services/credentials';
 import { NotFoundError, UnauthenticatedError } from '../services/errors';
 import { allShips, createShip, deleteShip, getShip, updateShip } from '../services/ships';
 import { issueTokens, refreshTokens, revokeClaims, revokeToken } from '../services/tokens';
-import { allUsers, assertSelf, deleteUser, getUser, registerUser, updateUser } from '../services/users';
-import { hasFormContentType, hasJsonContentType, isPlainObject, rawBody, readJson } from './bodies';
+import { allUsers, assertSelf, deleteUser, getUser, keptCredentialOf, registerUser, updateUser } from '../services/users';
+import { hasFormContentType, hasJsonContentType, isPlainObject, limitedBody, readJson } from './bodies';
 import { sendJson } from './flaskJson';
 import { withContext, type RestHandler } from './handler';
 import { methodNotAllowed } from './httpErrors';
-import { rejectCrossSiteCookieWrites } from './originCheck';
+import { rejectCrossSiteAmbientWrites } from './originCheck';
 import { absoluteLocation } from './location';
 import { readShipBody, readUserBody } from './shipApiInput';
 import { shipApiErrors, rememberCredentials, TxProblem } from './shipApiErrors';
@@ -109,7 +109,8 @@ const replaceUser: RestHandler = async (ctx, req, res) => {
   const target = await getUser(ctx, id);
   const body = readUserBody(ctx, jsonBody(req), target);
   if (body.id !== undefined && body.id !== id) throw new TxProblem(400, 'Request data id has to match resource id.');
-  const updated = await updateUser(ctx, target, { username: body.username, password: body.password }, ctx.viewer?.session?.id ?? null);
+  const password = await passwordToSet(ctx, ctx.viewer!, body.password);
+  const updated = await updateUser(ctx, target, { username: body.username, password }, keptCredentialOf(ctx.viewer));
   sendJson(res, 200, userJson(updated));
 };
 
@@ -139,34 +140,33 @@ const addShip: RestHandler = async (ctx, req, res) => {
 
 const replaceShip: RestHandler = async (ctx, req, res) => {
   const id = pathId(req, 'Ship');
-  accessUser(ctx);
+  const actor = accessUser(ctx);
   const body = readShipBody(jsonBody(req));
   if (body.id !== undefined && body.id !== id) {
     await getShip(ctx, id);
     throw new TxProblem(400, 'Request data id has to match resource id.');
   }
-  sendJson(res, 200, shipJson(await updateShip(ctx, id, body.input)));
+  sendJson(res, 200, shipJson(await updateShip(ctx, actor, id, body.input)));
 };
 
 const removeShip: RestHandler = async (ctx, req, res) => {
   const id = pathId(req, 'Ship');
-  accessUser(ctx);
-  await deleteShip(ctx, id);
+  await deleteShip(ctx, accessUser(ctx), id);
   res.status(204).end();
 };
 
 export function shipApiRouter(runtime: AppRuntime): Router {
   const router = Router({ strict: true, caseSensitive: true });
-  const body = rawBody(runtime.config.bodyLimitBytes);
   const handle = (handler: RestHandler) =>
     withContext(runtime, async (ctx, req, res) => {
       rememberCredentials(res, ctx.credentials);
       await handler(ctx, req, res);
     });
 
-  router.use(rejectCrossSiteCookieWrites(runtime.config, (res) => sendJson(res, 403, { error: 'Forbidden', message: 'Cross-site request refused' })));
+  router.use(['/auth', '/api/users', '/api/ships'], limitedBody(runtime.config.bodyLimitBytes));
+  router.use(rejectCrossSiteAmbientWrites(runtime.config, (res) => sendJson(res, 403, { error: 'Forbidden', message: 'Cross-site request refused' })));
 
-  router.post('/auth/login', body, handle(login));
+  router.post('/auth/login', handle(login));
   router.post('/auth/refresh', handle(refresh));
   router.delete('/auth/logout', handle(logoutAccess));
   router.delete('/auth/logout2', handle(logoutRefresh));
@@ -175,15 +175,15 @@ export function shipApiRouter(runtime: AppRuntime): Router {
   router.all(['/auth/logout', '/auth/logout2'], methodNotAllowed('DELETE, OPTIONS'));
 
   router.get('/api/users', handle(listUsers));
-  router.post('/api/users', body, handle(createUser));
+  router.post('/api/users', handle(createUser));
   router.get('/api/users/:id', handle(showUser));
-  router.put('/api/users/:id', body, handle(replaceUser));
+  router.put('/api/users/:id', handle(replaceUser));
   router.delete('/api/users/:id', handle(removeUser));
 
   router.get('/api/ships', handle(listShips));
-  router.post('/api/ships', body, handle(addShip));
+  router.post('/api/ships', handle(addShip));
   router.get('/api/ships/:id', handle(showShip));
-  router.put('/api/ships/:id', body, handle(replaceShip));
+  router.put('/api/ships/:id', handle(replaceShip));
   router.delete('/api/ships/:id', handle(removeShip));
 
   router.all(['/api/users', '/api/ships'], methodNotAllowed('GET, HEAD, OPTIONS, POST'));

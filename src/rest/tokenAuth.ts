@@ -3,6 +3,7 @@ import type { AppRuntime, RequestContext } from '../context';
 import type { Viewer } from '../auth/viewer';
 import { RateLimitedError, UnauthenticatedError } from '../services/errors';
 import { renewAccessToken } from '../services/tokens';
+import { limitedBody } from './bodies';
 import { sendJson } from './flaskJson';
 import { withContext, type RestHandler } from './handler';
 import { clientErrorStatus, methodNotAllowed, reasonPhrase, sendRateLimited } from './httpErrors';
@@ -38,6 +39,7 @@ const tokenAuthErrors: ErrorRequestHandler = (error, _req, res, next) => {
 
 export function tokenAuthRouter(runtime: AppRuntime): Router {
   const router = Router({ strict: true, caseSensitive: true });
+  router.use(['/api/token', '/api/resource'], limitedBody(runtime.config.bodyLimitBytes));
   router.get('/api/token', withContext(runtime, token));
   router.get('/api/resource', withContext(runtime, resource));
   router.all(['/api/token', '/api/resource'], methodNotAllowed('GET, HEAD, OPTIONS'));

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Ship } from '../entities';
-import { NotFoundError, UnauthenticatedError, ValidationError } from '../services/errors';
+import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../services/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, readPageArgs } from '../services/pagination';
 import { createShip, deleteShip, getShip, listShips, updateShip } from '../services/ships';
 import { builder } from './builder';
@@ -132,17 +132,19 @@ builder.mutationFields((t) => ({
     type: ShipRef,
     args: { id: t.arg.int({ required: true }), input: t.arg({ type: ShipPatch, required: true }) },
     authScopes: { authenticated: true },
-    errors: { types: [UnauthenticatedError, ValidationError, NotFoundError] },
+    description: 'Only the ship\'s creator may change it; ships without a creator are open to any signed-in user.',
+    errors: { types: [UnauthenticatedError, ValidationError, NotFoundError, ForbiddenError] },
     resolve: (_root, { id, input }, ctx) =>
-      updateShip(ctx, id, Object.fromEntries(Object.entries(input).filter(([, value]) => value != null))),
+      updateShip(ctx, ctx.viewer!.user, id, Object.fromEntries(Object.entries(input).filter(([, value]) => value != null))),
   }),
   deleteShip: t.field({
     type: DeletedShip,
     args: { id: t.arg.int({ required: true }) },
     authScopes: { authenticated: true },
-    errors: { types: [UnauthenticatedError, NotFoundError] },
+    description: 'Only the ship\'s creator may delete it; ships without a creator are open to any signed-in user.',
+    errors: { types: [UnauthenticatedError, NotFoundError, ForbiddenError] },
     resolve: async (_root, { id }, ctx) => {
-      await deleteShip(ctx, id);
+      await deleteShip(ctx, ctx.viewer!.user, id);
       return { id };
     },
   }),

@@ -6,7 +6,7 @@ import {
   ValidationError,
 } from '../services/errors';
 import { changePassword } from '../services/credentials';
-import { deleteUser, getUser, listUsers, registerUser, updateUser } from '../services/users';
+import { deleteUser, getUser, keptCredentialOf, listUsers, registerUser, updateUser } from '../services/users';
 import { builder } from './builder';
 import { withThrottle } from './errors';
 import { pageType } from './page';
@@ -104,7 +104,7 @@ builder.mutationFields((t) => ({
   }),
   changePassword: t.field({
     type: UserRef,
-    description: 'Ends every other session and every refresh token of the user.',
+    description: 'Ends every other session and every token of the user but the credential this request came in on.',
     args: {
       currentPassword: t.arg.string({ required: true }),
       newPassword: t.arg.string({ required: true }),
@@ -112,7 +112,7 @@ builder.mutationFields((t) => ({
     authScopes: { authenticated: true },
     errors: { types: [UnauthenticatedError, ValidationError] },
     resolve: (_root, args, ctx) =>
-      withThrottle(() => changePassword(ctx, ctx.viewer!.user, args.currentPassword, args.newPassword, ctx.viewer!.session?.id ?? null)),
+      withThrottle(() => changePassword(ctx, ctx.viewer!.user, args.currentPassword, args.newPassword, keptCredentialOf(ctx.viewer))),
   }),
   deleteMe: t.field({
     type: DeletedUser,

@@ -57,6 +57,7 @@ export type AuthFailureReason =
   | 'revoked'
   | 'access_token_required'
   | 'refresh_token_required'
+  | 'fresh_token_required'
   | 'user_gone'
   | 'session_invalid'
   | 'session_expired';
@@ -75,6 +76,7 @@ const PUBLIC_MESSAGES: Record<AuthFailureReason, string> = {
   revoked: 'Token has been revoked',
   access_token_required: 'An access token is required',
   refresh_token_required: 'A refresh token is required',
+  fresh_token_required: 'Fresh token required',
   user_gone: 'The account no longer exists',
   session_invalid: 'Session is invalid',
   session_expired: 'Session has expired',

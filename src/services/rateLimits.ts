@@ -1,14 +1,25 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
 import { RateLimitBucket } from '../entities';
 import type { ServiceContext } from './serviceContext';
 
-// Fixed-window counters in the database, so every instance shares them.
+// Sliding-window attempt logs in the database, so every instance shares them. A key's row holds
+// the times of its last `limit` counted attempts, oldest first, each a fixed-width entry: 13 digits
+// of epoch milliseconds (lexical order is time order) and 6 hex digits that tell concurrent
+// attempts apart. An attempt counts when fewer than `limit` counted attempts fall in the last
+// window, so no span of RATE_LIMIT_WINDOW seconds ever holds more than `limit`, whatever the
+// timing; fixed windows allowed twice that across a boundary.
 
-export interface WindowCount {
-  count: number;
-  /** Seconds until the window ends and the count starts over. */
+const TIME_DIGITS = 13;
+const ENTRY = TIME_DIGITS + 6;
+
+export interface Attempt {
+  /** Whether the attempt fits the limit; it is counted only then. */
+  allowed: boolean;
+  /** When refused: seconds until the oldest counted attempt leaves the window. */
   retryAfterSeconds: number;
+  /** The attempt's own entry in the log. */
+  entry: string;
 }
 
 /**
@@ -18,46 +29,50 @@ export interface WindowCount {
  */
 const stored = (key: string) => createHash('sha256').update(key).digest('hex');
 
-function windowFor(ctx: ServiceContext) {
-  const now = ctx.clock();
-  const windowMs = ctx.config.rateLimitWindowSeconds * 1000;
-  const retryAfter = (windowStart: number) => Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
-  return { now, cutoff: new Date(now - windowMs), retryAfter };
-}
+const timeText = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(TIME_DIGITS, '0');
 
 /**
- * Adds one to the key's live window, or starts a new window at 1, and returns the new count. One
- * statement (insert, or update on conflict, returning the row), so concurrent requests on any
- * instance each get a distinct count and a burst cannot slip under the limit.
+ * Counts an attempt against `limit` per window, in one statement (insert, or update on conflict,
+ * returning the row), so concurrent requests on any instance each see the others and a burst
+ * cannot slip under the limit. A full log whose oldest entry is still in the window refuses the
+ * attempt and stays as it is; otherwise the oldest entry (when full) makes way for this one.
  */
-export async function countUp(ctx: ServiceContext, rawKey: string): Promise<WindowCount> {
-  const { now, cutoff, retryAfter } = windowFor(ctx);
-  const platform = ctx.em.getPlatform();
-  const liveCutoff = platform.processDateProperty(cutoff);
+export async function recordAttempt(ctx: ServiceContext, rawKey: string, limit: number): Promise<Attempt> {
+  const now = ctx.clock();
+  const windowMs = ctx.config.rateLimitWindowSeconds * 1000;
+  const entry = timeText(now) + randomBytes(3).toString('hex');
+  const cutoff = timeText(now - windowMs);
+  const full = limit * ENTRY;
   const [row] = await ctx.em
     .createQueryBuilder(RateLimitBucket)
-    .insert({ key: stored(rawKey), windowStart: new Date(now), count: 1 })
+    .insert({ key: stored(rawKey), attempts: entry })
     .onConflict('key')
     .merge({
-      count: raw('case when rate_limit_buckets.window_start > ? then rate_limit_buckets.count + 1 else 1 end', [liveCutoff]),
-      windowStart: raw('case when rate_limit_buckets.window_start > ? then rate_limit_buckets.window_start else ? end', [
-        liveCutoff,
-        platform.processDateProperty(new Date(now)),
-      ]),
+      attempts: raw(
+        `case when length(rate_limit_buckets.attempts) < ? then rate_limit_buckets.attempts || ?
+          when substr(rate_limit_buckets.attempts, length(rate_limit_buckets.attempts) - ? + 1, ${TIME_DIGITS}) <= ?
+            then substr(rate_limit_buckets.attempts, length(rate_limit_buckets.attempts) - ? + 1) || ?
+          else rate_limit_buckets.attempts end`,
+        [full, entry, full, cutoff, full - ENTRY, entry],
+      ),
     })
-    .returning(['count', 'windowStart'])
-    .execute<{ count: number; windowStart: Date | number | string }[]>('all');
+    .returning(['attempts'])
+    .execute<{ attempts: string }[]>('all');
   if (!row) throw new Error('rate limit upsert returned no row');
-  return { count: Number(row.count), retryAfterSeconds: retryAfter(new Date(row.windowStart).getTime()) };
+  const allowed = row.attempts.endsWith(entry);
+  // Refused: the log is full, and its `limit`-th newest entry is what has to leave the window.
+  const start = Math.max(0, row.attempts.length - full);
+  const oldest = Number(row.attempts.slice(start, start + TIME_DIGITS));
+  return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)), entry };
 }
 
-/** Takes back one count of the key's live window (an attempt that turned out not to count). */
-export async function countDown(ctx: ServiceContext, rawKey: string): Promise<void> {
-  const { cutoff } = windowFor(ctx);
-  await ctx.em.nativeUpdate(RateLimitBucket, { key: stored(rawKey), windowStart: { $gt: cutoff }, count: { $gt: 0 } }, { count: raw('count - 1') });
+/** Takes an attempt back out of the key's log (one that turned out not to count). */
+export async function forgetAttempt(ctx: ServiceContext, rawKey: string, attempt: Attempt): Promise<void> {
+  if (!attempt.allowed) return;
+  await ctx.em.nativeUpdate(RateLimitBucket, { key: stored(rawKey) }, { attempts: raw('replace(attempts, ?, ?)', [attempt.entry, '']) });
 }
 
-/** Forgets the key's count. */
+/** Forgets the key's attempts. */
 export async function resetCount(ctx: ServiceContext, key: string): Promise<void> {
   await ctx.em.nativeDelete(RateLimitBucket, { key: stored(key) });
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Session, type User } from '../entities';
 import { NotFoundError, UnauthenticatedError } from './errors';
 import type { ServiceContext } from './serviceContext';
+import { revokeSessionFamilies } from './tokens';
 
 /** 256 bits from the CSPRNG; the database only ever sees its SHA-256. */
 const SESSION_ID_BYTES = 32;
@@ -48,6 +49,7 @@ export async function closeSession(ctx: ServiceContext, sessionId: string): Prom
   const session = await ctx.em.findOne(Session, { idHash: hashSessionId(sessionId) });
   if (!session) throw new NotFoundError('Session', 'current');
   await ctx.em.nativeDelete(Session, { id: session.id });
+  await revokeSessionFamilies(ctx, [session.id]);
   ctx.audit({ event: 'session_closed', userId: session.user.id, sessionIds: [session.id], reason: 'logout', ip: ctx.clientIp });
 }
 
@@ -65,7 +67,10 @@ export async function revokeSessions(ctx: ServiceContext, user: User, id: number
   return endSessions(ctx, user, id === null ? {} : { id }, 'revoked', id);
 }
 
-/** Ends the user's sessions matching `where`; `required` makes an empty match a NotFoundError. */
+/**
+ * Ends the user's sessions matching `where`, and every token minted from them; `required` makes an
+ * empty match a NotFoundError.
+ */
 export async function endSessions(
   ctx: ServiceContext,
   user: User,
@@ -78,6 +83,7 @@ export async function endSessions(
   if (sessions.length === 0) return 0;
   const sessionIds = sessions.map((s) => s.id);
   await ctx.em.nativeDelete(Session, { id: { $in: sessionIds } });
+  await revokeSessionFamilies(ctx, sessionIds);
   ctx.audit({ event: 'session_closed', userId: user.id, sessionIds, reason, ip: ctx.clientIp });
   return sessionIds.length;
 }

@@ -1,6 +1,6 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Ship, type User } from '../entities';
-import { NotFoundError } from './errors';
+import { ForbiddenError, NotFoundError } from './errors';
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
 import type { ServiceContext } from './serviceContext';
 import { checkMinimum, checkText, hasNul, throwIfInvalid, type FieldErrorCollector } from './validation';
@@ -95,17 +95,29 @@ export async function createShip(ctx: ServiceContext, creator: User | null, inpu
   return ship;
 }
 
+/**
+ * A ship with a creator may be changed or deleted by its creator only. Ships without one (demo or
+ * imported data, or whose creator was deleted) stay open to any signed-in user, as in TX.
+ */
+function assertMayChange(actor: User, ship: Ship): void {
+  if (ship.createdBy && ship.createdBy.id !== actor.id) throw new ForbiddenError('Only the creator of this ship may change or delete it');
+}
+
 /** Applies the fields given; a full ShipInput replaces the ship. */
-export async function updateShip(ctx: ServiceContext, id: number, patch: Partial<ShipInput>): Promise<Ship> {
+export async function updateShip(ctx: ServiceContext, actor: User, id: number, patch: Partial<ShipInput>): Promise<Ship> {
   throwIfInvalid((errors) => checkShip(errors, patch));
   const ship = await getShip(ctx, id);
+  assertMayChange(actor, ship);
   const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
   ctx.em.assign(ship, { ...changes, updatedAt: new Date(ctx.clock()) });
   await ctx.em.flush();
   return ship;
 }
 
-export async function deleteShip(ctx: ServiceContext, id: number): Promise<void> {
-  const deleted = Number.isSafeInteger(id) ? await ctx.em.nativeDelete(Ship, { id }) : 0;
+export async function deleteShip(ctx: ServiceContext, actor: User, id: number): Promise<void> {
+  const ship = await getShip(ctx, id);
+  assertMayChange(actor, ship);
+  // Conditional on the creator read above, so a concurrent change of hands cannot slip through.
+  const deleted = await ctx.em.nativeDelete(Ship, { id, createdBy: ship.createdBy ? ship.createdBy.id : null });
   if (deleted === 0) throw new NotFoundError('Ship', String(id));
 }

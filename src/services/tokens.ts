@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
 import { decodeJwt } from 'jose';
-import { signToken, verifyTokenSignature, type TokenClaims, type TokenType } from '../auth/tokens';
+import { signToken, successorJti, verifyTokenSignature, type TokenClaims, type TokenSpec, type TokenType } from '../auth/tokens';
 import type { Viewer } from '../auth/viewer';
 import { RevokedToken, User } from '../entities';
 import { UnauthenticatedError } from './errors';
@@ -16,98 +16,152 @@ export interface TokenPair {
 
 /**
  * A rotated refresh token presented again within this many seconds is taken for a concurrent
- * refresh from the same client; later, for a stolen copy, and its whole family is revoked.
+ * refresh from the same client, and gets the successor the first rotation issued; later, for a
+ * stolen copy, and its whole family is revoked.
  */
 export const REFRESH_REUSE_GRACE_SECONDS = 10;
 
+// Revocation entries: a jti (a rotated refresh token), a family (`family:<fam>`: a login or a
+// cookie session, every token in it) or an access chain (`chain:<chain>`: an access token and
+// every token renewed from it).
 const familyKey = (family: string) => `family:${family}`;
+const chainKey = (chain: string) => `chain:${chain}`;
 
-/** An access token; without a family it starts one of its own. */
-async function issueAccessToken(ctx: ServiceContext, user: User, family: string = randomUUID()): Promise<string> {
-  return sign(ctx, user, 'access', family, ctx.config.accessTokenSeconds);
-}
+/** The family of the tokens minted from a cookie session; ending the session revokes it. */
+export const sessionFamily = (sessionId: number) => `session:${sessionId}`;
 
-/**
- * RA's /api/token: an access token for whoever the request authenticated as. A token may renew
- * itself, staying in its login family, but not once the password has changed since it was issued,
- * so a stolen token cannot be kept alive past its owner's password change.
- */
-export async function renewAccessToken(ctx: ServiceContext, viewer: Viewer): Promise<string> {
-  const { user, claims } = viewer;
-  if (!claims) return issueAccessToken(ctx, user);
-  if (claims.ver !== user.tokenVersion) throw new UnauthenticatedError('revoked');
-  return issueAccessToken(ctx, user, claims.fam);
-}
+type Lineage = Pick<TokenSpec, 'family' | 'chain' | 'fresh' | 'jti'>;
 
-async function sign(ctx: ServiceContext, user: User, type: TokenType, family: string, lifetimeSeconds: number): Promise<string> {
-  const { token, claims } = await signToken(ctx.tokenKeys, type, user.uuid, user.tokenVersion, family, ctx.clock(), lifetimeSeconds);
-  ctx.audit({ event: 'token_issued', userId: user.id, tokenType: type, jti: claims.jti, family, ip: ctx.clientIp });
+async function sign(ctx: ServiceContext, user: User, type: TokenType, lineage: Lineage, nowMs = ctx.clock()): Promise<string> {
+  const lifetime = type === 'access' ? ctx.config.accessTokenSeconds : ctx.config.refreshTokenSeconds;
+  const spec: TokenSpec = { type, subject: user.uuid, identity: user.id, version: user.tokenVersion, ...lineage };
+  const { token, claims } = await signToken(ctx.tokenKeys, spec, nowMs, lifetime);
+  ctx.audit({ event: 'token_issued', userId: user.id, tokenType: type, jti: claims.jti, family: claims.fam, ip: ctx.clientIp });
   return token;
 }
 
-/** A new access and refresh token; a login starts a new family, a refresh continues one. */
-export async function issueTokens(ctx: ServiceContext, user: User, family: string = randomUUID()): Promise<TokenPair> {
-  const refreshToken = await sign(ctx, user, 'refresh', family, ctx.config.refreshTokenSeconds);
-  return { accessToken: await issueAccessToken(ctx, user, family), refreshToken, expiresIn: ctx.config.accessTokenSeconds };
+/**
+ * RA's /api/token: an access token for whoever the request authenticated as. A renewed token stays
+ * in the family and the chain of the token it renewed, a token minted from a cookie session joins
+ * that session's family, so logging out or ending the session ends them too. Only a password
+ * login issues a fresh token.
+ */
+export async function renewAccessToken(ctx: ServiceContext, viewer: Viewer): Promise<string> {
+  const { user, claims, session } = viewer;
+  if (claims) return sign(ctx, user, 'access', { family: claims.fam, chain: claims.chain });
+  if (session) return sign(ctx, user, 'access', { family: sessionFamily(session.id) });
+  return sign(ctx, user, 'access', { family: randomUUID(), fresh: viewer.method === 'password' });
+}
+
+/** A password login: a new family, and a fresh access token. */
+export async function issueTokens(ctx: ServiceContext, user: User): Promise<TokenPair> {
+  const family = randomUUID();
+  const refreshToken = await sign(ctx, user, 'refresh', { family });
+  return { accessToken: await sign(ctx, user, 'access', { family, fresh: true }), refreshToken, expiresIn: ctx.config.accessTokenSeconds };
+}
+
+/** Whether an access token came from a password login less than FRESH_TOKEN_SECONDS ago. */
+export function isFresh(ctx: ServiceContext, claims: TokenClaims): boolean {
+  return claims.type === 'access' && claims.fresh && ctx.clock() - claims.iat * 1000 <= ctx.config.freshTokenSeconds * 1000;
 }
 
 export interface VerifiedToken {
   user: User;
   claims: TokenClaims;
-  /** Set when a refresh token that was already rotated comes back within the grace window. */
-  rotatedRecently?: boolean;
+  /** Set when a refresh token that was already rotated comes back within the grace window: when it was rotated. */
+  rotatedAt?: Date;
 }
 
-/** Full verification: signature and claims, then revocation (token and family), then the user. */
+/**
+ * A token issued before the user's last password change is dead, except the access chain that made
+ * the change (`User.keptTokenChain`), which keeps working.
+ */
+function versionAccepted(user: User, claims: TokenClaims): boolean {
+  if (claims.ver === user.tokenVersion) return true;
+  return claims.type === 'access' && claims.ver === user.tokenVersion - 1 && user.keptTokenChain === claims.chain;
+}
+
+function revocationKeys(claims: TokenClaims): string[] {
+  return claims.type === 'access' ? [claims.jti, familyKey(claims.fam), chainKey(claims.chain)] : [claims.jti, familyKey(claims.fam)];
+}
+
+/** Full verification: signature and claims, then revocation (token, chain and family), then the user and its token version. */
 export async function verifyToken(ctx: ServiceContext, token: string, type: TokenType): Promise<VerifiedToken> {
   const claims = await verifyTokenSignature(ctx.tokenKeys, token, type, ctx.clock());
+  const keys = revocationKeys(claims);
   // Every authenticated request comes through here: the common case costs one query, the user
-  // provided neither the token nor its family is revoked. Anything else takes the checks below.
+  // provided nothing covering the token is revoked. Anything else takes the checks below.
   const live = await ctx.em.findOne(User, {
     uuid: claims.sub,
-    [raw('not exists (select 1 from revoked_tokens where jti in (?, ?))', [claims.jti, familyKey(claims.fam)])]: [],
+    [raw(`not exists (select 1 from revoked_tokens where jti in (${keys.map(() => '?').join(', ')}))`, keys)]: [],
   });
-  if (live && (type === 'access' || claims.ver === live.tokenVersion)) return { user: live, claims };
+  if (live && versionAccepted(live, claims)) return { user: live, claims };
 
   const [revocations, user] = await Promise.all([
-    ctx.em.find(RevokedToken, { jti: { $in: [claims.jti, familyKey(claims.fam)] } }),
+    ctx.em.find(RevokedToken, { jti: { $in: keys } }),
     ctx.em.findOne(User, { uuid: claims.sub }),
   ]);
-  if (revocations.some((r) => r.reason === 'family')) throw new UnauthenticatedError('revoked');
+  if (revocations.some((r) => r.jti !== claims.jti)) throw new UnauthenticatedError('revoked');
   const revoked = revocations[0];
-  let rotatedRecently = false;
+  let rotatedAt: Date | undefined;
   if (revoked) {
     if (type !== 'refresh' || revoked.reason !== 'rotated') throw new UnauthenticatedError('revoked');
-    const age = (ctx.clock() - (revoked.revokedAt?.getTime() ?? 0)) / 1000;
-    if (age > REFRESH_REUSE_GRACE_SECONDS) {
+    rotatedAt = revoked.revokedAt ?? new Date(0);
+    if ((ctx.clock() - rotatedAt.getTime()) / 1000 > REFRESH_REUSE_GRACE_SECONDS) {
       // Reuse of a rotated refresh token: someone holds a copy. End the whole login.
       await revokeFamily(ctx, claims.fam, 'refresh_token_reuse');
       throw new UnauthenticatedError('revoked');
     }
-    rotatedRecently = true;
   }
   if (!user) throw new UnauthenticatedError('user_gone');
-  if (type === 'refresh' && claims.ver !== user.tokenVersion) throw new UnauthenticatedError('revoked');
-  return { user, claims, rotatedRecently };
+  if (!versionAccepted(user, claims)) throw new UnauthenticatedError('revoked');
+  return { user, claims, rotatedAt };
 }
 
-async function recordRevocation(ctx: ServiceContext, jti: string, reason: RevokedToken['reason'], expiresAt: Date): Promise<void> {
+/** Records revocations; an entry already there is kept as it is (a rotation stays a rotation). */
+async function recordRevocations(ctx: ServiceContext, entries: Pick<RevokedToken, 'jti' | 'reason' | 'expiresAt'>[]): Promise<void> {
+  if (entries.length === 0) return;
   const now = new Date(ctx.clock());
-  await ctx.em.upsert(RevokedToken, { jti, reason, revokedAt: now, expiresAt });
+  await ctx.em
+    .createQueryBuilder(RevokedToken)
+    .insert(entries.map((entry) => ({ ...entry, revokedAt: now })))
+    .onConflict('jti')
+    .ignore()
+    .execute();
   // Entries outlive their tokens only until the next revocation.
   await ctx.em.nativeDelete(RevokedToken, { expiresAt: { $lt: now } });
 }
 
+const familyExpiry = (ctx: ServiceContext) =>
+  new Date(ctx.clock() + Math.max(ctx.config.refreshTokenSeconds, ctx.config.accessTokenSeconds) * 1000);
+
+/**
+ * Logging a token out: a refresh token ends its whole family (the login); an access token ends its
+ * chain, itself and every token renewed from it, while the refresh token of its login keeps
+ * working (TX's own tests rely on refreshing after /auth/logout).
+ */
 export async function revokeClaims(ctx: ServiceContext, claims: TokenClaims): Promise<void> {
-  await recordRevocation(ctx, claims.jti, 'logout', new Date(claims.exp * 1000));
+  if (claims.type === 'refresh') return revokeFamily(ctx, claims.fam, 'logout');
+  // No token joins a revoked chain, so its live ones are all gone one access lifetime from now.
+  const expiresAt = new Date(ctx.clock() + ctx.config.accessTokenSeconds * 1000);
+  await recordRevocations(ctx, [{ jti: chainKey(claims.chain), reason: 'family', expiresAt }]);
   ctx.audit({ event: 'token_revoked', jti: claims.jti, reason: 'logout', ip: ctx.clientIp });
+}
+
+async function recordFamilyRevocations(ctx: ServiceContext, families: string[]): Promise<void> {
+  const expiresAt = familyExpiry(ctx);
+  await recordRevocations(ctx, families.map((family) => ({ jti: familyKey(family), reason: 'family' as const, expiresAt })));
 }
 
 /** Revokes every token of a login family, access and refresh alike. */
 export async function revokeFamily(ctx: ServiceContext, family: string, reason: 'refresh_token_reuse' | 'logout'): Promise<void> {
-  const longest = Math.max(ctx.config.refreshTokenSeconds, ctx.config.accessTokenSeconds);
-  await recordRevocation(ctx, familyKey(family), 'family', new Date(ctx.clock() + longest * 1000));
+  await recordFamilyRevocations(ctx, [family]);
   ctx.audit({ event: 'token_family_revoked', family, reason, ip: ctx.clientIp });
+}
+
+/** Revokes every token minted from the sessions; their session_closed event records it. */
+export async function revokeSessionFamilies(ctx: ServiceContext, sessionIds: number[]): Promise<void> {
+  await recordFamilyRevocations(ctx, sessionIds.map(sessionFamily));
 }
 
 /** Revokes a token of the given type after verifying it; revoking twice reports `revoked`. */
@@ -117,21 +171,31 @@ export async function revokeToken(ctx: ServiceContext, token: string, type: Toke
   return claims;
 }
 
+/** Marks a refresh token rotated, once; returns when it was first rotated. */
+async function markRotated(ctx: ServiceContext, claims: TokenClaims): Promise<Date> {
+  await recordRevocations(ctx, [{ jti: claims.jti, reason: 'rotated', expiresAt: new Date(claims.exp * 1000) }]);
+  // A concurrent rotation may have won the insert: its time decides the successor.
+  const row = await ctx.em.findOne(RevokedToken, { jti: claims.jti }, { refresh: true });
+  if (!row || row.reason !== 'rotated') throw new UnauthenticatedError('revoked');
+  ctx.audit({ event: 'token_revoked', jti: claims.jti, reason: 'rotated', ip: ctx.clientIp });
+  return row.revokedAt ?? new Date(ctx.clock());
+}
+
 /**
  * Exchanges a refresh token for a new access token. With `rotate` the presented refresh token is
- * retired and a new one issued in the same family; presenting a retired one again after the grace
- * window revokes the family. Without `rotate` (TX's /auth/refresh) the refresh token stays valid.
+ * retired and a successor pair issued in the same family; within the grace window a replay gets
+ * that same successor pair again, later it revokes the family. Without `rotate` (TX's
+ * /auth/refresh) the refresh token stays valid and each call starts a new access chain.
  */
 export async function refreshTokens(ctx: ServiceContext, refreshToken: string, rotate: boolean): Promise<TokenPair> {
-  const { user, claims, rotatedRecently } = await verifyToken(ctx, refreshToken, 'refresh');
+  const { user, claims, rotatedAt } = await verifyToken(ctx, refreshToken, 'refresh');
   if (!rotate) {
-    return { accessToken: await issueAccessToken(ctx, user, claims.fam), refreshToken, expiresIn: ctx.config.accessTokenSeconds };
+    return { accessToken: await sign(ctx, user, 'access', { family: claims.fam }), refreshToken, expiresIn: ctx.config.accessTokenSeconds };
   }
-  if (!rotatedRecently) {
-    await recordRevocation(ctx, claims.jti, 'rotated', new Date(claims.exp * 1000));
-    ctx.audit({ event: 'token_revoked', jti: claims.jti, reason: 'rotated', ip: ctx.clientIp });
-  }
-  return issueTokens(ctx, user, claims.fam);
+  const at = (rotatedAt ?? (await markRotated(ctx, claims))).getTime();
+  const successor = (type: TokenType) => sign(ctx, user, type, { family: claims.fam, jti: successorJti(ctx.tokenKeys, claims.jti, type) }, at);
+  const [nextRefresh, nextAccess] = await Promise.all([successor('refresh'), successor('access')]);
+  return { accessToken: nextAccess, refreshToken: nextRefresh, expiresIn: ctx.config.accessTokenSeconds };
 }
 
 /** Reads the unverified type claim, only to choose which verification to run. */

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { canonicalEmail, canonicalUsername } from '../auth/identifiers';
 import { hashPassword } from '../auth/passwords';
+import type { Viewer } from '../auth/viewer';
 import { User } from '../entities';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
 import type { ServiceContext } from './serviceContext';
 import { endSessions } from './sessions';
-import { checkEmail, checkPassword, checkText, hasNul, throwIfInvalid, type FieldErrorCollector } from './validation';
+import { checkEmail, checkPassword, checkText, checkUsername, hasNul, throwIfInvalid, type FieldErrorCollector } from './validation';
 
 export interface RegisterInput {
   username: string;
@@ -25,16 +27,32 @@ export interface UserPatch {
   password?: string;
 }
 
+/** The credential a password change came in on, which survives it: a session, or an access-token chain. */
+export interface KeptCredential {
+  sessionId?: number | null;
+  tokenChain?: string | null;
+}
+
+export function keptCredentialOf(viewer: Viewer | null): KeptCredential {
+  return { sessionId: viewer?.session?.id ?? null, tokenChain: viewer?.claims?.chain ?? null };
+}
+
 export const USERNAME_MIN_LENGTH = 2;
 const USERNAME_TAKEN = 'User already exists.';
 const EMAIL_TAKEN = 'Email already registered.';
 
+/** The columns a username and an email are compared by. */
+function canonicalColumns(username: string, email: string | null) {
+  return { usernameCanonical: canonicalUsername(username), emailCanonical: email === null ? null : canonicalEmail(email) };
+}
+
 // A username containing "@" is an email address and doubles as the account's email, so a login
 // identifier can never match one user's username and another user's email.
 function checkIdentity(errors: FieldErrorCollector, username: string | undefined, email: string | null | undefined): void {
-  if (username !== undefined) checkText(errors, 'username', username, USERNAME_MIN_LENGTH);
+  if (username !== undefined) checkUsername(errors, 'username', username, USERNAME_MIN_LENGTH);
   if (email != null) checkEmail(errors, 'email', email);
-  if (username?.includes('@') && email !== username && !errors.has('username')) {
+  const sameAsEmail = email != null && username !== undefined && canonicalEmail(email) === canonicalEmail(username);
+  if (username?.includes('@') && !sameAsEmail && !errors.has('username')) {
     errors.add('username', 'A username containing "@" must be the account\'s email address.');
   }
 }
@@ -71,10 +89,12 @@ export async function registerUser(ctx: ServiceContext, input: RegisterInput): P
     uuid: randomUUID(),
     username: input.username,
     email,
+    ...canonicalColumns(input.username, email),
     firstName: input.firstName ?? null,
     lastName: input.lastName ?? null,
     passwordHash,
     tokenVersion: 0,
+    keptTokenChain: null,
     createdAt: now,
     updatedAt: now,
   });
@@ -100,13 +120,15 @@ export function assertSelf(actor: User, userId: number): void {
 }
 
 async function assertIdentityFree(ctx: ServiceContext, username: string | undefined, email: string | null | undefined, selfId: number | null): Promise<void> {
+  const usernameCanonical = username === undefined ? undefined : canonicalUsername(username);
+  const emailCanonical = email == null ? undefined : canonicalEmail(email);
   const or = [];
-  if (username !== undefined) or.push({ username });
-  if (email != null) or.push({ email });
+  if (usernameCanonical !== undefined) or.push({ usernameCanonical });
+  if (emailCanonical !== undefined) or.push({ emailCanonical });
   if (or.length === 0) return;
   const clash = await ctx.em.findOne(User, { $or: or, ...(selfId === null ? {} : { id: { $ne: selfId } }) });
   if (!clash) return;
-  if (username !== undefined && clash.username === username) throw new ConflictError('username', USERNAME_TAKEN);
+  if (usernameCanonical !== undefined && clash.usernameCanonical === usernameCanonical) throw new ConflictError('username', USERNAME_TAKEN);
   throw new ConflictError('email', EMAIL_TAKEN);
 }
 
@@ -141,10 +163,10 @@ export async function countUsers(ctx: ServiceContext): Promise<number> {
 }
 
 /**
- * Applies the patch. A new password also ends every refresh token and every session of the user
- * but `keepSessionId`, the one the request came in on, on whichever face it was changed.
+ * Applies the patch. A new password also ends every token and every session of the user but
+ * `keep`, the credential the request came in on, on whichever face it was changed.
  */
-export async function updateUser(ctx: ServiceContext, user: User, patch: UserPatch, keepSessionId: number | null = null): Promise<User> {
+export async function updateUser(ctx: ServiceContext, user: User, patch: UserPatch, keep: KeptCredential = {}): Promise<User> {
   const username = patch.username ?? user.username;
   const email = patch.email === undefined ? user.email : patch.email;
   throwIfInvalid((errors) => {
@@ -153,25 +175,28 @@ export async function updateUser(ctx: ServiceContext, user: User, patch: UserPat
     if (patch.password !== undefined) checkPassword(errors, 'password', patch.password, ctx.config.passwordMinLength);
   });
   await assertIdentityFree(ctx, patch.username, patch.email, user.id);
-  if (patch.password !== undefined) await replacePassword(ctx, user, patch.password);
+  if (patch.password !== undefined) await replacePassword(ctx, user, patch.password, keep.tokenChain ?? null);
   ctx.em.assign(user, {
     username,
     email,
+    ...canonicalColumns(username, email ?? null),
     ...(patch.firstName !== undefined && { firstName: patch.firstName }),
     ...(patch.lastName !== undefined && { lastName: patch.lastName }),
     updatedAt: new Date(ctx.clock()),
   });
   await flushUnique(ctx);
   if (patch.password !== undefined) {
+    const keepSessionId = keep.sessionId ?? null;
     await endSessions(ctx, user, keepSessionId === null ? {} : { id: { $ne: keepSessionId } }, 'password_changed');
   }
   return user;
 }
 
-/** Sets a new password and invalidates every refresh token issued before it. */
-async function replacePassword(ctx: ServiceContext, user: User, password: string): Promise<void> {
+/** Sets a new password and invalidates every token issued before it but the chain `keptChain`. */
+async function replacePassword(ctx: ServiceContext, user: User, password: string, keptChain: string | null): Promise<void> {
   user.passwordHash = await hashPassword(password);
   user.tokenVersion += 1;
+  user.keptTokenChain = keptChain;
 }
 
 /** Deletes the user; the database removes their sessions and un-links their ships. */
@@ -180,9 +205,17 @@ export async function deleteUser(ctx: ServiceContext, user: User): Promise<void>
   ctx.em.getUnitOfWork().unsetIdentity(user);
 }
 
-/** The user a login identifier names: an email when it contains "@", else a username. */
+/**
+ * The user a login identifier names, by canonical form: an email when it contains "@", else a
+ * username. A row whose canonical form collided when the columns were added matches its exact text.
+ */
 export async function findUserForLogin(ctx: ServiceContext, identifier: string): Promise<User | null> {
   if (hasNul(identifier)) return null;
-  const where = identifier.includes('@') ? { email: identifier } : { username: identifier };
-  return ctx.em.findOne(User, where, { populate: ['passwordHash'] });
+  const byEmail = identifier.includes('@');
+  const where = byEmail
+    ? { $or: [{ emailCanonical: canonicalEmail(identifier) }, { emailCanonical: null, email: identifier }] }
+    : { $or: [{ usernameCanonical: canonicalUsername(identifier) }, { usernameCanonical: null, username: identifier }] };
+  const matches = await ctx.em.find(User, where, { populate: ['passwordHash'], limit: 2 });
+  const exact = matches.find((user) => (byEmail ? user.emailCanonical === null : user.usernameCanonical === null));
+  return exact ?? matches[0] ?? null;
 }

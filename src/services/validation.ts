@@ -1,3 +1,4 @@
+import { usernameProblem } from '../auth/identifiers';
 import { MAX_PASSWORD_BYTES, passwordBytes } from '../auth/passwords';
 import { ValidationError, type FieldErrors } from './errors';
 
@@ -34,6 +35,14 @@ export function checkText(errors: FieldErrorCollector, field: string, value: str
   if (hasNul(value)) errors.add(field, 'Contains a null character.');
   else if (length < min) errors.add(field, `Shorter than minimum length ${min}.`);
   else if (length > max) errors.add(field, `Longer than maximum length ${max}.`);
+}
+
+/** A username: RFC 8265's profile plus Hangar's look-alike rules (auth/identifiers.ts), and its length. */
+export function checkUsername(errors: FieldErrorCollector, field: string, value: string, min: number): void {
+  checkText(errors, field, value, min);
+  if (errors.has(field)) return;
+  const problem = usernameProblem(value);
+  if (problem) errors.add(field, problem);
 }
 
 export function checkPassword(errors: FieldErrorCollector, field: string, value: string, min: number): void {

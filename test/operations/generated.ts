@@ -163,6 +163,7 @@ export type UpdateShipMutationVariables = Exact<{
 
 
 export type UpdateShipMutation = { updateShip:
+    | { __typename: 'ForbiddenError', message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'Ship', id: number, affiliation: string, category: string, crew: number, length: number, manufacturer: string, model: string, shipClass: string, roles: Array<string>, createdBy: { id: number, username: string } | null }
     | { __typename: 'UnauthenticatedError', message: string }
@@ -176,6 +177,7 @@ export type DeleteShipMutationVariables = Exact<{
 
 export type DeleteShipMutation = { deleteShip:
     | { __typename: 'DeletedShip', id: number }
+    | { __typename: 'ForbiddenError', message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'UnauthenticatedError', message: string }
    };
