@@ -7,10 +7,10 @@ import { GRAPHQL_PATH, graphqlRequestUrl } from './graphql/requestUrl';
 import { createGraphQLServer } from './graphql/server';
 import { healthRouter } from './health';
 import { isDatabaseOutage, logDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from './outage';
-import { sendJson } from './rest/flaskJson';
-import { sessionApiRouter } from './rest/sessionApi';
-import { shipApiRouter } from './rest/shipApi';
-import { tokenAuthRouter } from './rest/tokenAuth';
+import { sendJson } from './rest/flask/json';
+import { sessionApiRouter } from './rest/sessionApi/router';
+import { shipApiRouter } from './rest/shipApi/router';
+import { tokenAuthRouter } from './rest/tokenApi/router';
 
 export function buildApp(runtime: AppRuntime): express.Express {
   const app = express();

@@ -3,13 +3,13 @@ import type { Orm } from './db/orm';
 import { readCredentials, type Credentials } from './auth/credentials';
 import { clearedSessionCookie } from './auth/sessionCookie';
 import { looksLikeJwt, type TokenKeys } from './auth/tokens';
-import { resolveViewer, type Viewer } from './auth/viewer';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { RequestTracker } from './requestTracker';
 import type { AuditLog } from './services/authEvents';
 import { RateLimitedError, UnauthenticatedError } from './services/errors';
 import type { ServiceContext } from './services/serviceContext';
+import { resolveViewer, type Viewer } from './services/viewer';
 
 /** Built once at start-up and shared by every request. */
 export interface AppRuntime {

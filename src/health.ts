@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { AppRuntime } from './context';
-import { sendJson } from './rest/flaskJson';
-import { methodNotAllowed } from './rest/httpErrors';
+import { sendJson } from './rest/flask/json';
+import { methodNotAllowed } from './rest/flask/httpErrors';
 import { OUTAGE_RETRY_AFTER_SECONDS } from './outage';
 
 // Probes for load balancers and orchestrators, outside every dialect's paths and without auth.

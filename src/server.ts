@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { buildApp } from './app';
 import { setHashConcurrency, warmPasswordHasher } from './auth/passwords';
-import { loadTokenKeys } from './auth/tokenKeys';
+import { loadTokenKeys } from './services/tokenKeys';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { AppRuntime } from './context';

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { loadTokenKeys } from './auth/tokenKeys';
+import { loadTokenKeys } from './services/tokenKeys';
 import { systemClock } from './clock';
 import type { Config } from './config';
 import { seedDemoData } from './db/demoData';

@@ -1,8 +1,26 @@
-import { createHmac, randomUUID, type webcrypto } from 'node:crypto';
+import { createHmac, randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
-import { UnauthenticatedError, type AuthFailureReason } from '../services/errors';
+import type { Config } from '../config';
 
 export type TokenType = 'access' | 'refresh';
+
+/** Why `verifyTokenSignature` refused a token; the names are those of the services' AuthFailureReason. */
+export type TokenRejection =
+  | 'malformed_token'
+  | 'bad_signature'
+  | 'disallowed_alg'
+  | 'invalid_claims'
+  | 'expired'
+  | 'access_token_required'
+  | 'refresh_token_required';
+
+/** Thrown by `verifyTokenSignature`; `services/tokens.ts` turns it into an UnauthenticatedError. */
+export class TokenRejectedError extends Error {
+  override name = 'TokenRejectedError';
+  constructor(readonly reason: TokenRejection) {
+    super(`Token rejected: ${reason}`);
+  }
+}
 
 export interface TokenKeys {
   secret: Uint8Array;
@@ -10,6 +28,17 @@ export interface TokenKeys {
   key: webcrypto.CryptoKey;
   issuer: string;
   audience: string;
+}
+
+/** The signing keys for a secret; where the secret comes from is `services/tokenKeys.ts`'s business. */
+export async function deriveTokenKeys(secret: Uint8Array, config: Pick<Config, 'jwtIssuer' | 'jwtAudience'>): Promise<TokenKeys> {
+  return {
+    secret,
+    // Imported once: given the raw bytes, jose would import a key on every sign and verify.
+    key: await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+  };
 }
 
 export interface TokenClaims {
@@ -120,9 +149,9 @@ export async function verifyTokenSignature(
   try {
     header = decodeProtectedHeader(token);
   } catch {
-    throw new UnauthenticatedError('malformed_token');
+    throw new TokenRejectedError('malformed_token');
   }
-  if (header.alg !== ALGORITHM) throw new UnauthenticatedError('disallowed_alg');
+  if (header.alg !== ALGORITHM) throw new TokenRejectedError('disallowed_alg');
   let payload;
   try {
     ({ payload } = await jwtVerify(token, keys.key, {
@@ -133,14 +162,14 @@ export async function verifyTokenSignature(
       requiredClaims: ['sub', 'jti', 'iat', 'exp', 'nbf'],
     }));
   } catch (error) {
-    throw new UnauthenticatedError(reasonFor(error));
+    throw new TokenRejectedError(reasonFor(error));
   }
   const type = payload.type;
-  if (type !== 'access' && type !== 'refresh') throw new UnauthenticatedError('invalid_claims');
-  if (!Number.isSafeInteger(payload.ver) || typeof payload.fam !== 'string') throw new UnauthenticatedError('invalid_claims');
-  if (header.typ !== HEADER_TYPES[type]) throw new UnauthenticatedError('invalid_claims');
+  if (type !== 'access' && type !== 'refresh') throw new TokenRejectedError('invalid_claims');
+  if (!Number.isSafeInteger(payload.ver) || typeof payload.fam !== 'string') throw new TokenRejectedError('invalid_claims');
+  if (header.typ !== HEADER_TYPES[type]) throw new TokenRejectedError('invalid_claims');
   if (type !== expected) {
-    throw new UnauthenticatedError(expected === 'access' ? 'access_token_required' : 'refresh_token_required');
+    throw new TokenRejectedError(expected === 'access' ? 'access_token_required' : 'refresh_token_required');
   }
   return {
     sub: payload.sub!,
@@ -156,7 +185,7 @@ export async function verifyTokenSignature(
   };
 }
 
-function reasonFor(error: unknown): AuthFailureReason {
+function reasonFor(error: unknown): TokenRejection {
   if (error instanceof joseErrors.JWTExpired) return 'expired';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad_signature';
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'disallowed_alg';

@@ -1,7 +1,7 @@
 import { verifyPassword } from '../auth/passwords';
 import type { Credentials } from '../auth/credentials';
-import type { Viewer } from '../auth/viewer';
 import { User } from '../entities';
+import type { Viewer } from './viewer';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
 import { forgetAttempt, recordAttempt, resetCount, throttledAddress } from './rateLimits';
 import type { ServiceContext } from './serviceContext';

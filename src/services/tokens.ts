@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
 import { decodeJwt } from 'jose';
-import { signToken, successorJti, verifyTokenSignature, type TokenClaims, type TokenSpec, type TokenType } from '../auth/tokens';
-import type { Viewer } from '../auth/viewer';
+import {
+  signToken,
+  successorJti,
+  TokenRejectedError,
+  verifyTokenSignature,
+  type TokenClaims,
+  type TokenKeys,
+  type TokenSpec,
+  type TokenType,
+} from '../auth/tokens';
 import { RevokedToken, User } from '../entities';
+import type { Viewer } from './viewer';
 import { UnauthenticatedError } from './errors';
 import type { ServiceContext } from './serviceContext';
 
@@ -85,9 +94,19 @@ function revocationKeys(claims: TokenClaims): string[] {
   return claims.type === 'access' ? [claims.jti, familyKey(claims.fam), chainKey(claims.chain)] : [claims.jti, familyKey(claims.fam)];
 }
 
+/** `verifyTokenSignature`, its refusals as the domain's UnauthenticatedError. */
+async function checkSignature(keys: TokenKeys, token: string, type: TokenType, nowMs: number): Promise<TokenClaims> {
+  try {
+    return await verifyTokenSignature(keys, token, type, nowMs);
+  } catch (error) {
+    if (error instanceof TokenRejectedError) throw new UnauthenticatedError(error.reason);
+    throw error;
+  }
+}
+
 /** Full verification: signature and claims, then revocation (token, chain and family), then the user and its token version. */
 export async function verifyToken(ctx: ServiceContext, token: string, type: TokenType): Promise<VerifiedToken> {
-  const claims = await verifyTokenSignature(ctx.tokenKeys, token, type, ctx.clock());
+  const claims = await checkSignature(ctx.tokenKeys, token, type, ctx.clock());
   const keys = revocationKeys(claims);
   // Every authenticated request comes through here: the common case costs one query, the user
   // provided nothing covering the token is revoked. Anything else takes the checks below.

@@ -1,9 +1,9 @@
-import type { User } from '../entities';
-import { ValidationError } from '../services/errors';
-import type { ServiceContext } from '../services/serviceContext';
-import { validateShipInput, type ShipInput } from '../services/ships';
-import { validateUserFields } from '../services/users';
-import { isPlainObject } from './bodies';
+import type { User } from '../../entities';
+import { ValidationError } from '../../services/errors';
+import type { ServiceContext } from '../../services/serviceContext';
+import { validateShipInput, type ShipInput } from '../../services/ships';
+import { validateUserFields } from '../../services/users';
+import { isPlainObject } from '../flask/bodies';
 import { addServiceErrors, hasMessages, loadBody, MarshmallowError, type FieldSpec, type Messages, type Schema } from './marshmallow';
 
 // TX's request bodies: marshmallow types here, value rules from the services, every error of every

@@ -1,11 +1,11 @@
+import type { Credentials } from '../auth/credentials';
+import type { TokenClaims } from '../auth/tokens';
 import type { Session, User } from '../entities';
-import { authenticatePassword } from '../services/credentials';
-import { UnauthenticatedError } from '../services/errors';
-import type { ServiceContext } from '../services/serviceContext';
-import { resolveSession } from '../services/sessions';
-import { verifyToken } from '../services/tokens';
-import type { Credentials } from './credentials';
-import type { TokenClaims } from './tokens';
+import { authenticatePassword } from './credentials';
+import { UnauthenticatedError } from './errors';
+import type { ServiceContext } from './serviceContext';
+import { resolveSession } from './sessions';
+import { verifyToken } from './tokens';
 
 export type AuthMethod = 'password' | 'token' | 'session';
 

@@ -1,25 +1,25 @@
 import { Router, type Request, type Response } from 'express';
-import { readCookie } from '../auth/credentials';
-import { clearedSessionCookie, sessionCookie } from '../auth/sessionCookie';
-import type { AppRuntime, RequestContext } from '../context';
-import type { User } from '../entities';
-import { authenticatePassword } from '../services/credentials';
-import { NotFoundError, UnauthenticatedError } from '../services/errors';
-import { closeSession, openSession } from '../services/sessions';
-import { allUsers, assertSelf, countUsers, deleteUser, getUserByUuid, registerUser, updateUser } from '../services/users';
-import { limitedBody } from './bodies';
+import { readCookie } from '../../auth/credentials';
+import { clearedSessionCookie, sessionCookie } from '../../auth/sessionCookie';
+import type { AppRuntime, RequestContext } from '../../context';
+import type { User } from '../../entities';
+import { authenticatePassword } from '../../services/credentials';
+import { NotFoundError, UnauthenticatedError } from '../../services/errors';
+import { closeSession, openSession } from '../../services/sessions';
+import { allUsers, assertSelf, countUsers, deleteUser, getUserByUuid, registerUser, updateUser } from '../../services/users';
+import { limitedBody } from '../flask/bodies';
 import { flaskCors } from './cors';
-import { sendJson } from './flaskJson';
+import { sendJson } from '../flask/json';
 import { readFormFields } from './formFields';
-import { hbAuthFilter, hbRequest, isLogin, sessionsEnabled, type HbRequest } from './hbAuthFilter';
-import { forbidden, hbErrors, hbNotFound, HbProblem, saveFailure, unauthorized } from './hbErrors';
-import { CREATE_FAILED, readLoginFields, readNamePatch, readNewUser, UPDATE_FAILED } from './hbUserInput';
-import { hbUserJson } from './hbUserJson';
-import { methodNotAllowed } from './httpErrors';
-import { rejectCrossSiteAmbientWrites } from './originCheck';
+import { hbAuthFilter, hbRequest, isLogin, sessionsEnabled, type HbRequest } from './authFilter';
+import { forbidden, hbErrors, hbNotFound, HbProblem, saveFailure, unauthorized } from './errors';
+import { CREATE_FAILED, readLoginFields, readNamePatch, readNewUser, UPDATE_FAILED } from './userInput';
+import { hbUserJson } from './userJson';
+import { methodNotAllowed } from '../flask/httpErrors';
+import { rejectCrossSiteAmbientWrites } from '../flask/originCheck';
 
 // HB: the session-auth API under /api/v1 (spec §3). Every route accepts a trailing slash; the
-// filter in hbAuthFilter.ts has already run. Deviation (decision 7): users may only change or
+// filter in authFilter.ts has already run. Deviation (decision 7): users may only change or
 // delete themselves.
 
 type HbHandler = (hb: HbRequest, req: Request, res: Response) => Promise<void>;

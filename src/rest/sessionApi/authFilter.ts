@@ -1,11 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { readCookie } from '../auth/credentials';
-import type { HbAuthType } from '../config';
-import { createContext, type AppRuntime, type RequestContext } from '../context';
-import type { User } from '../entities';
-import { RateLimitedError, UnauthenticatedError } from '../services/errors';
-import { resolveSession } from '../services/sessions';
-import { forbidden, unauthorized } from './hbErrors';
+import { readCookie } from '../../auth/credentials';
+import type { HbAuthType } from '../../config';
+import { createContext, type AppRuntime, type RequestContext } from '../../context';
+import type { User } from '../../entities';
+import { RateLimitedError, UnauthenticatedError } from '../../services/errors';
+import { resolveSession } from '../../services/sessions';
+import { forbidden, unauthorized } from './errors';
 
 // HB's before-request filter (spec §3.4, decisions 2 and 7), for the router mounted at /api/v1:
 // it runs before routing, so unknown paths and OPTIONS get 401/403 before they can be 404/405.

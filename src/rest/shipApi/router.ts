@@ -1,20 +1,20 @@
 import { Router, type Request } from 'express';
-import type { AppRuntime, RequestContext } from '../context';
-import type { User } from '../entities';
-import { authenticatePassword, passwordToSet } from '../services/credentials';
-import { NotFoundError, UnauthenticatedError } from '../services/errors';
-import { allShips, createShip, deleteShip, getShip, updateShip } from '../services/ships';
-import { issueTokens, refreshTokens, revokeClaims, revokeToken } from '../services/tokens';
-import { allUsers, assertSelf, deleteUser, getUser, keptCredentialOf, registerUser, updateUser } from '../services/users';
-import { hasFormContentType, hasJsonContentType, isPlainObject, limitedBody, readJson } from './bodies';
-import { sendJson } from './flaskJson';
-import { withContext, type RestHandler } from './handler';
-import { methodNotAllowed } from './httpErrors';
-import { rejectCrossSiteAmbientWrites } from './originCheck';
+import type { AppRuntime, RequestContext } from '../../context';
+import type { User } from '../../entities';
+import { authenticatePassword, passwordToSet } from '../../services/credentials';
+import { NotFoundError, UnauthenticatedError } from '../../services/errors';
+import { allShips, createShip, deleteShip, getShip, updateShip } from '../../services/ships';
+import { issueTokens, refreshTokens, revokeClaims, revokeToken } from '../../services/tokens';
+import { allUsers, assertSelf, deleteUser, getUser, keptCredentialOf, registerUser, updateUser } from '../../services/users';
+import { hasFormContentType, hasJsonContentType, isPlainObject, limitedBody, readJson } from '../flask/bodies';
+import { sendJson } from '../flask/json';
+import { withContext, type RestHandler } from '../flask/handler';
+import { methodNotAllowed } from '../flask/httpErrors';
+import { rejectCrossSiteAmbientWrites } from '../flask/originCheck';
 import { absoluteLocation } from './location';
-import { readShipBody, readUserBody } from './shipApiInput';
-import { shipApiErrors, rememberCredentials, TxProblem } from './shipApiErrors';
-import { shipJson, userJson } from './shipApiOutput';
+import { readShipBody, readUserBody } from './input';
+import { shipApiErrors, rememberCredentials, TxProblem } from './errors';
+import { shipJson, userJson } from './output';
 
 // TX: the JWT ship API (`/auth/*`, `/api/users`, `/api/ships`). `/api/users` also serves RA's
 // registration and lookup (decision 3). Flask's `<int:id>`: ASCII digits only, anything else is 404.

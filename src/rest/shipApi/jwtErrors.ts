@@ -1,6 +1,6 @@
-import type { Credentials } from '../auth/credentials';
-import type { UnauthenticatedError } from '../services/errors';
-import { isPlainObject } from './bodies';
+import type { Credentials } from '../../auth/credentials';
+import type { UnauthenticatedError } from '../../services/errors';
+import { isPlainObject } from '../flask/bodies';
 
 // flask-jwt-extended 3.24's statuses and texts (spec §2.4, decision 8). Hangar's token checks report
 // a reason code; the raw token tells the finer story the Python library told, because that library

@@ -1,4 +1,4 @@
-import type { Ship, User } from '../entities';
+import type { Ship, User } from '../../entities';
 
 /** Decision 3/4: TX clients read `id` and `name`, RA clients read `username`. */
 export function userJson(user: User): { id: number; name: string; username: string } {

@@ -1,5 +1,5 @@
-import type { FieldErrors } from '../services/errors';
-import { isPlainObject } from './bodies';
+import type { FieldErrors } from '../../services/errors';
+import { isPlainObject } from '../flask/bodies';
 
 // Marshmallow 3's type checks and coercion (spec §2.2.1), for the dialects whose clients read its
 // error shape. Rules about values (lengths, minimums) stay in the services; this file only decides

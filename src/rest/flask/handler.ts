@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createContext, type AppRuntime, type RequestContext } from '../context';
+import { createContext, type AppRuntime, type RequestContext } from '../../context';
 
 export type RestHandler = (ctx: RequestContext, req: Request, res: Response) => Promise<void>;
 

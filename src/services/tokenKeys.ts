@@ -1,9 +1,9 @@
-import { randomBytes, webcrypto } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { deriveTokenKeys, type TokenKeys } from '../auth/tokens';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { ServerSecret } from '../entities';
-import type { TokenKeys } from './tokens';
 
 const SECRET_NAME = 'jwt-hs256';
 
@@ -12,13 +12,7 @@ const SECRET_NAME = 'jwt-hs256';
  * so tokens survive restarts and every instance on the same database signs with the same key.
  */
 export async function loadTokenKeys(em: EntityManager, config: Config, clock: Clock): Promise<TokenKeys> {
-  const keys = async (secret: Uint8Array): Promise<TokenKeys> => ({
-    secret,
-    // Imported once: given the raw bytes, jose would import a key on every sign and verify.
-    key: await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
-  });
+  const keys = (secret: Uint8Array): Promise<TokenKeys> => deriveTokenKeys(secret, config);
   if (config.jwtSecret) return keys(config.jwtSecret);
   const stored = await em.findOne(ServerSecret, { name: SECRET_NAME });
   if (stored) return keys(Buffer.from(stored.value, 'base64url'));

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from '../services/errors';
-import { sendJson } from './flaskJson';
-import { clientErrorStatus, reasonPhrase, sendRateLimited } from './httpErrors';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from '../../services/errors';
+import { sendJson } from '../flask/json';
+import { clientErrorStatus, reasonPhrase, sendRateLimited } from '../flask/httpErrors';
 
 /** An HB response decided by the handler or the filter: `{"error": <message>}`. */
 export class HbProblem extends Error {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { RequestHandler, Response } from 'express';
-import type { RateLimitedError } from '../services/errors';
-import { sendJson } from './flaskJson';
+import type { RateLimitedError } from '../../services/errors';
+import { sendJson } from './json';
 
 // Pieces the Flask dialects share for errors that come from HTTP itself rather than the domain.
 

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import type { Credentials } from '../auth/credentials';
-import type { Clock } from '../clock';
+import type { Credentials } from '../../auth/credentials';
+import type { Clock } from '../../clock';
 import {
   ConflictError,
   ForbiddenError,
@@ -8,9 +8,9 @@ import {
   RateLimitedError,
   UnauthenticatedError,
   ValidationError,
-} from '../services/errors';
-import { sendJson } from './flaskJson';
-import { clientErrorStatus, reasonPhrase, sendRateLimited } from './httpErrors';
+} from '../../services/errors';
+import { sendJson } from '../flask/json';
+import { clientErrorStatus, reasonPhrase, sendRateLimited } from '../flask/httpErrors';
 import { jwtFailure } from './jwtErrors';
 import { addServiceErrors, MarshmallowError, type Messages } from './marshmallow';
 

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import { hasJsonContentType, isPlainObject, readJson } from './bodies';
-import { HbProblem, wrongFormat } from './hbErrors';
+import { hasJsonContentType, isPlainObject, readJson } from '../flask/bodies';
+import { HbProblem, wrongFormat } from './errors';
 
 // HB's request bodies. Flask's get_json() only reads JSON content types; anything that is not a
 // JSON object is "Wrong format" (the original crashed on arrays and scalars).

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { readCookie } from '../auth/credentials';
-import type { Config } from '../config';
+import { readCookie } from '../../auth/credentials';
+import type { Config } from '../../config';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

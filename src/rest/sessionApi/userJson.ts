@@ -1,4 +1,4 @@
-import type { User } from '../entities';
+import type { User } from '../../entities';
 
 /** HB's timestamp format (spec C12): `YYYY-MM-DD HH:MM:SS`, UTC. */
 export function hbTimestamp(date: Date): string {

@@ -1,14 +1,14 @@
 import { Router, type ErrorRequestHandler } from 'express';
-import type { AppRuntime, RequestContext } from '../context';
-import type { Viewer } from '../auth/viewer';
-import { RateLimitedError, UnauthenticatedError } from '../services/errors';
-import { renewAccessToken } from '../services/tokens';
-import { limitedBody } from './bodies';
-import { sendJson } from './flaskJson';
-import { withContext, type RestHandler } from './handler';
-import { clientErrorStatus, methodNotAllowed, reasonPhrase, sendRateLimited } from './httpErrors';
+import type { AppRuntime, RequestContext } from '../../context';
+import type { Viewer } from '../../services/viewer';
+import { RateLimitedError, UnauthenticatedError } from '../../services/errors';
+import { renewAccessToken } from '../../services/tokens';
+import { limitedBody } from '../flask/bodies';
+import { sendJson } from '../flask/json';
+import { withContext, type RestHandler } from '../flask/handler';
+import { clientErrorStatus, methodNotAllowed, reasonPhrase, sendRateLimited } from '../flask/httpErrors';
 
-// RA: the token-auth API (`/api/token`, `/api/resource`). `/api/users` lives in shipApi.ts
+// RA: the token-auth API (`/api/token`, `/api/resource`). `/api/users` lives in shipApi/router.ts
 // (decision 3). Any credential identifies the viewer (decision 2); a token in the Basic username
 // is one of them.
 
