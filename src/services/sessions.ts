@@ -48,9 +48,7 @@ export async function resolveSession(ctx: ServiceContext, sessionId: string): Pr
 export async function closeSession(ctx: ServiceContext, sessionId: string): Promise<void> {
   const session = await ctx.em.findOne(Session, { idHash: hashSessionId(sessionId) });
   if (!session) throw new NotFoundError('Session', 'current');
-  await ctx.em.nativeDelete(Session, { id: session.id });
-  await revokeSessionFamilies(ctx, [session.id]);
-  ctx.audit({ event: 'session_closed', userId: session.user.id, sessionIds: [session.id], reason: 'logout', ip: ctx.clientIp });
+  await removeSessions(ctx, session.user.id, [session.id], 'logout');
 }
 
 export async function listSessions(ctx: ServiceContext, user: User): Promise<Session[]> {
@@ -82,8 +80,13 @@ export async function endSessions(
   if (required !== null && sessions.length === 0) throw new NotFoundError('Session', String(required));
   if (sessions.length === 0) return 0;
   const sessionIds = sessions.map((s) => s.id);
+  await removeSessions(ctx, user.id, sessionIds, reason);
+  return sessionIds.length;
+}
+
+/** Deletes the sessions and revokes every token minted from them. */
+async function removeSessions(ctx: ServiceContext, userId: number, sessionIds: number[], reason: 'logout' | 'revoked' | 'password_changed'): Promise<void> {
   await ctx.em.nativeDelete(Session, { id: { $in: sessionIds } });
   await revokeSessionFamilies(ctx, sessionIds);
-  ctx.audit({ event: 'session_closed', userId: user.id, sessionIds, reason, ip: ctx.clientIp });
-  return sessionIds.length;
+  ctx.audit({ event: 'session_closed', userId, sessionIds, reason, ip: ctx.clientIp });
 }
