@@ -4,7 +4,7 @@ import type { Config } from '../config';
 
 export type TokenType = 'access' | 'refresh';
 
-/** Why `verifyTokenSignature` refused a token; the names are those of the services' AuthFailureReason. */
+/** Why `verifyTokenSignature` refused a token; services' AuthFailureReason includes these. */
 export type TokenRejection =
   | 'malformed_token'
   | 'bad_signature'

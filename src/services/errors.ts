@@ -1,6 +1,8 @@
 // Expected failures of the domain. GraphQL exposes them as typed results; each REST dialect maps
 // them to its own statuses and texts.
 
+import type { TokenRejection } from '../auth/tokens';
+
 export type FieldErrors = Record<string, string[]>;
 
 export class DomainError extends Error {
@@ -45,18 +47,12 @@ export class RateLimitedError extends DomainError {
 
 /** Why a credential was refused. Dialects that report finer detail (TX's JWT errors) switch on it. */
 export type AuthFailureReason =
+  | TokenRejection
   | 'missing'
   | 'malformed_header'
   | 'unknown_account'
   | 'wrong_password'
-  | 'malformed_token'
-  | 'bad_signature'
-  | 'disallowed_alg'
-  | 'invalid_claims'
-  | 'expired'
   | 'revoked'
-  | 'access_token_required'
-  | 'refresh_token_required'
   | 'fresh_token_required'
   | 'user_gone'
   | 'session_invalid'
