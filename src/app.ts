@@ -6,6 +6,7 @@ import { graphqlBodyLimit } from './graphql/bodyLimit';
 import { GRAPHQL_PATH, graphqlRequestUrl } from './graphql/requestUrl';
 import { createGraphQLServer } from './graphql/server';
 import { healthRouter } from './health';
+import { openApiRouter } from './openapi/router';
 import { isDatabaseOutage, logDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from './outage';
 import { sendJson } from './rest/flask/json';
 import { sessionApiRouter } from './rest/sessionApi/router';
@@ -27,6 +28,7 @@ export function buildApp(runtime: AppRuntime): express.Express {
 
   // Load-balancer probes: no auth, no body, paths no dialect uses.
   app.use(healthRouter(runtime));
+  app.use(openApiRouter(runtime));
 
   // Yoga parses its own bodies, so it is mounted before any body parser.
   // A browser's GET gets GraphiQL, a static page served here rather than by Yoga, which can cut
