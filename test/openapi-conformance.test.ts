@@ -343,7 +343,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await server?.close();
-  await unready?.close().catch(() => {});
+  await unready?.close();
 });
 
 // ---- The checks ------------------------------------------------------------------------------

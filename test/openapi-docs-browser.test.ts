@@ -66,6 +66,15 @@ describe.skipIf(!available)('Swagger UI in Chromium', () => {
     await page.getByText('Get an access token (RA)', { exact: true }).first().click();
     await expect.poll(() => page.locator('.opblock.is-open').getByText('WWW-Authenticate').first().isVisible(), { timeout: 10_000 }).toBe(true);
     await page.screenshot({ path: 'test-results/openapi-docs.png' });
+    // "Try it out" calls the API from the page, which the CSP allows for this origin only.
+    const status = page.locator('.opblock', { hasText: 'Status (HB)' });
+    await status.getByText('Status (HB)', { exact: true }).click();
+    await status.getByRole('button', { name: 'Try it out' }).click();
+    await status.getByRole('button', { name: 'Execute' }).click();
+    const live = () => status.locator('.live-responses-table tbody .response-col_status').first().innerText();
+    await expect.poll(live, { timeout: 10_000 }).toContain('200');
+    expect(await status.locator('.live-responses-table tbody').innerText()).toContain('"status": "OK"');
+    expect(served).toContain('/api/v1/status');
 
     expect(served).toEqual(expect.arrayContaining(['/docs', '/docs/swagger-ui-bundle.js', '/docs/swagger-init.js', '/docs/swagger-ui.css', '/openapi.json']));
     expect(outside).toEqual([]);

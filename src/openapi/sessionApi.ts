@@ -100,6 +100,7 @@ export function sessionApiPaths(config: Config): Paths {
         '200': hbJson('The user; the session cookie is set.', ref('HbUser'), { 'Set-Cookie': setCookie }),
         '400': hbError('`email missing` or `password missing` (absent or empty).'),
         '401': hbError('`wrong password`.'),
+        '403': hbError('A foreign `Origin` (login CSRF), with or without credentials: `Forbidden`.'),
         '404': hbError('`no user found for this email`, or `Not found` when `AUTH_TYPE` has no sessions.'),
         '429': hbJson('Too many password attempts.', ref('HbError'), { 'Retry-After': RETRY_AFTER }),
       },
@@ -112,7 +113,7 @@ export function sessionApiPaths(config: Config): Paths {
       write: true,
       responses: {
         '200': hbJson('Logged out: `{}`.', ref('HbEmpty'), { 'Set-Cookie': clearCookie }),
-        '404': hbError('Authenticated without a session cookie (Basic or Bearer), so there is no session to end: `Not found`.'),
+        '404': hbError('Authenticated without a session cookie (Basic or Bearer), so there is no session to end, or `AUTH_TYPE` has no sessions: `Not found`.'),
       },
     });
   const user = hbJson('The user.', ref('HbUser'));
