@@ -14,7 +14,8 @@ import { basic, bearer, startTestServer, type TestServer } from './support/testS
 
 // The document cannot drift from the code: every documented operation is exercised over HTTP with
 // its success and each documented error, every answer is checked against the documented status,
-// content type, headers and schema, every documented (path, method, status) must be produced, and
+// content type, headers and schema, every body the server accepted must fit the documented request
+// body, every documented (path, method, status) must be produced, and
 // every route the routers serve must be documented.
 
 interface DocResponse {
@@ -22,6 +23,7 @@ interface DocResponse {
   content?: Record<string, { schema: object }>;
 }
 interface DocOperation {
+  requestBody?: { content: Record<string, { schema: object }> };
   responses: Record<string, DocResponse>;
 }
 interface Doc {
@@ -124,7 +126,7 @@ const cases: Case[] = [
   { op: 'POST /api/ships', status: 400, what: 'a body id', request: (f) => auth(bearer(f.access), { json: { ...SHIP, id: 77 } }) },
   { op: 'GET /api/ships/{id}', status: 200, what: 'ship 2', path: () => '/api/ships/2' },
   { op: 'GET /api/ships/{id}', status: 404, what: 'no such ship', path: () => '/api/ships/9999' },
-  { op: 'PUT /api/ships/{id}', status: 200, what: 'your own', path: (f) => `/api/ships/${f.aliceShip}`, request: (f) => auth(bearer(f.aliceAccess), { json: { ...SHIP, crew: '3' } }) },
+  { op: 'PUT /api/ships/{id}', status: 200, what: 'your own', path: (f) => `/api/ships/${f.aliceShip}`, request: (f) => auth(bearer(f.aliceAccess), { json: { ...SHIP, crew: 3 } }) },
   { op: 'PUT /api/ships/{id}', status: 400, what: 'bad roles', path: (f) => `/api/ships/${f.aliceShip}`, request: (f) => auth(bearer(f.aliceAccess), { json: { ...SHIP, roles: ['ok', 5] } }) },
   { op: 'PUT /api/ships/{id}', status: 403, what: "someone else's", path: (f) => `/api/ships/${f.aliceShip}`, request: (f) => auth(bearer(f.access), { json: SHIP }) },
   { op: 'PUT /api/ships/{id}', status: 404, what: 'no such ship', path: () => '/api/ships/9999', request: (f) => auth(bearer(f.access), { json: SHIP }) },
@@ -271,6 +273,25 @@ function expectConforms(op: string, result: HttpResult): void {
   produced.add(`${op} ${result.status}`);
 }
 
+/** A body the server accepted fits the documented request body. */
+function expectDocumentedBody(op: string, request: HttpOptions): void {
+  const [method, path] = op.split(' ') as [string, string];
+  const content = doc.paths[path]![method.toLowerCase()]!.requestBody?.content;
+  const sent = request.json ?? request.body;
+  if (sent === undefined) return;
+  expect(content, `${op} documents a request body`).toBeDefined();
+  const type = request.json !== undefined ? 'application/json' : request.headers!['content-type']!.split(';')[0]!;
+  expect(Object.keys(content!)).toContain(type);
+  const value =
+    type === 'application/json'
+      ? request.json
+      : type === 'multipart/form-data'
+        ? Object.fromEntries([...String(request.body).matchAll(/name="([^"]+)"\r\n\r\n([^\r]*)/g)].map((m) => [m[1], m[2]]))
+        : Object.fromEntries(new URLSearchParams(String(request.body)));
+  const validate = validatorFor(content![type]!.schema);
+  expect(validate(value) ? [] : validate.errors, `${op} request ${JSON.stringify(value)}`).toEqual([]);
+}
+
 // ---- Fixtures --------------------------------------------------------------------------------
 
 async function call(method: string, path: string, options: HttpOptions = {}, status = 200): Promise<HttpResult> {
@@ -351,9 +372,11 @@ afterAll(async () => {
 describe('every documented operation answers as documented', () => {
   it.each(cases.map((c) => [c.op, c.status, c.what, c] as const))('%s → %i (%s)', async (op, status, _what, c) => {
     const [method, path] = op.split(' ') as [string, string];
-    const result = await http(server, method, c.path?.(fixtures) ?? path, c.request?.(fixtures));
+    const request = c.request?.(fixtures);
+    const result = await http(server, method, c.path?.(fixtures) ?? path, request);
     expect(result.status, result.text.slice(0, 300)).toBe(status);
     expectConforms(op, result);
+    if (status < 300 && request) expectDocumentedBody(op, request);
   });
 
   it('GET /readyz → 503 while the database does not answer', async () => {
