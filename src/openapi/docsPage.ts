@@ -7,12 +7,11 @@ import { DOCS_PATH, OPENAPI_PATH } from './operationsPaths';
 // which only those files run. Nothing comes from a CDN; the validator badge (which would send the
 // document to validator.swagger.io) is off.
 
-const DIST = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-
-/** The files the page loads, by the name it loads them under (`/docs/<name>`). */
-export const DOCS_ASSETS: Record<string, string> = Object.fromEntries(
-  ['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png'].map((name) => [name, join(DIST, name)]),
-);
+/** The files the page loads, by the name it loads them under (`/docs/<name>`), and where they are. */
+export function docsAssets(): Record<string, string> {
+  const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  return Object.fromEntries(['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png'].map((name) => [name, join(dist, name)]));
+}
 
 export const INIT_SCRIPT_NAME = 'swagger-init.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { AppRuntime } from '../context';
 import { methodNotAllowed } from '../rest/flask/httpErrors';
-import { DOCS_ASSETS, DOCS_CSP, DOCS_ETAG, DOCS_HTML, INIT_SCRIPT, INIT_SCRIPT_NAME } from './docsPage';
+import { docsAssets, DOCS_CSP, DOCS_ETAG, DOCS_HTML, INIT_SCRIPT, INIT_SCRIPT_NAME } from './docsPage';
 import { openApiDocument } from './document';
 import { DOCS_PATH, OPENAPI_PATH } from './operationsPaths';
 
@@ -23,7 +23,7 @@ export function openApiRouter(runtime: AppRuntime): Router {
   router.get(`${DOCS_PATH}/${INIT_SCRIPT_NAME}`, (_req, res) => {
     res.type('text/javascript').send(INIT_SCRIPT);
   });
-  for (const [name, file] of Object.entries(DOCS_ASSETS)) {
+  for (const [name, file] of Object.entries(docsAssets())) {
     router.get(`${DOCS_PATH}/${name}`, (_req, res, next) => res.sendFile(file, { maxAge: '1d' }, (error) => error && next(error)));
   }
   router.all([OPENAPI_PATH, DOCS_PATH], methodNotAllowed('GET, HEAD, OPTIONS'));
