@@ -126,7 +126,7 @@ async function exchange(target: { url: string }, spec: RequestSpec, credentials:
   try {
     response = await send(target.url, request);
   } catch (error) {
-    throw new Error(`${String(error)}\n${describeWire(request)}`);
+    throw new Error(`${String(error)}\n${describeWire(request)}`, { cause: error });
   }
   tally(request, response);
   if (process.env.FUZZ_TRACE === '1') console.log(`${response.status} ${request.method} ${request.path.slice(0, 100)} ${(request.headers.authorization ?? '').slice(0, 30)}`);

@@ -4,7 +4,7 @@ import { canonicalEmail, canonicalUsername } from '../auth/identifiers';
 import { hashPassword } from '../auth/passwords';
 import { User } from '../entities';
 import type { Viewer } from './viewer';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
 import type { ServiceContext } from './serviceContext';
 import { endSessions } from './sessions';

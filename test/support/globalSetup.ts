@@ -10,6 +10,6 @@ export default async function checkDatabase(): Promise<void> {
     const { rows } = await adminQuery('show server_version');
     console.log(`Test engine: PostgreSQL ${rows[0].server_version} at ${new URL(TEST_POSTGRES_URL).host}`);
   } catch (error) {
-    throw new Error(`TEST_DATABASE_URL ${TEST_POSTGRES_URL} is unreachable, so the PostgreSQL suite cannot run: ${(error as Error).message}`);
+    throw new Error(`TEST_DATABASE_URL ${TEST_POSTGRES_URL} is unreachable, so the PostgreSQL suite cannot run: ${(error as Error).message}`, { cause: error });
   }
 }
