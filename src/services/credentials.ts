@@ -4,6 +4,7 @@ import { User } from '../entities';
 import type { Viewer } from './viewer';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
 import { forgetAttempt, recordAttempt, resetCount, throttledAddress } from './rateLimits';
+import { upgradeLegacyPassword } from './legacyPasswords';
 import type { ServiceContext } from './serviceContext';
 import { isFresh } from './tokens';
 import { findUserForLogin, updateUser, type KeptCredential } from './users';
@@ -48,6 +49,7 @@ export async function authenticatePassword(
     throw new UnauthenticatedError(reason);
   }
   await Promise.all([resetCount(ctx, accountKey), forgetAttempt(ctx, ipKey, ip)]);
+  await upgradeLegacyPassword(ctx, candidate, password);
   ctx.audit({ event: 'login_succeeded', userId: candidate.id, method: 'password', ip: ctx.clientIp });
   return candidate;
 }
