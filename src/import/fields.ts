@@ -53,11 +53,13 @@ export class RecordFields {
     return value === undefined || value === null ? null : this.string(field, { nullable: true });
   }
 
+  /** An integer from `min` to 2^31 - 1 (the columns are 32-bit). */
   integer(field: string, min = 1): number {
     const value = this.value[field];
     if (value === undefined || value === null) this.fail(field, 'is missing');
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) this.fail(field, 'must be an integer');
     if (value < min) this.fail(field, `must be at least ${min}`);
+    if (value > 2 ** 31 - 1) this.fail(field, 'must be at most 2147483647');
     return value;
   }
 

@@ -148,8 +148,8 @@ function plan(existing: Existing, store: Store, options: ImportOptions): Plan {
       if (user.uuid) userUuids.add(user.uuid);
       continue;
     } else if (row) problem = `${keyText} is taken by user "${row.username}"`;
-    else if (existing.byUsername.has(usernameCanonical)) problem = `username "${user.username}" is taken by ${existing.byUsername.get(usernameCanonical)!.describe}`;
     else if (emailCanonical !== null && existing.byEmail.has(emailCanonical)) problem = `email "${user.email}" is taken by ${existing.byEmail.get(emailCanonical)!.describe}`;
+    else if (existing.byUsername.has(usernameCanonical)) problem = `username "${user.username}" is taken by ${existing.byUsername.get(usernameCanonical)!.describe}`;
     if (problem) {
       conflict(user, problem);
       report.users.skipped += 1;
