@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { runImport } from '../src/cli/import';
 import { loadConfig } from '../src/config';
 import { initORM, type Orm } from '../src/db/orm';
 import { importInProcess, sha256Hex, werkzeugPbkdf2, writeHbSessions, writeHbUsers, writeRaStore, writeTxStore } from './support/flaskStores';
@@ -280,5 +282,27 @@ describe('dry run, re-runs and failures', () => {
     users[Object.keys(users)[0]!]!._password = sha256Hex('pw').toUpperCase();
     writeFileSync(file, JSON.stringify(users));
     expect((await importInProcess(db.url, ['hb', file])).stdout).toContain('accounts still carrying legacy password hashes: 1');
+  });
+
+  it('draws a progress bar on a terminal only, on stderr', async () => {
+    const file = await raStore();
+    const run = async (isTTY: boolean) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const stream = (chunks: string[]) => new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk.toString()), done()) });
+      const stderr = Object.assign(stream(err), { isTTY, columns: 80 });
+      const code = await runImport(['ra', file, '--on-conflict', 'skip'], { stdin: process.stdin, stdout: stream(out), stderr, env: { DATABASE_URL: db.url } });
+      return { code, stdout: out.join(''), stderr: err.join('') };
+    };
+    const piped = await run(false);
+    expect(piped).toMatchObject({ code: 0, stderr: '' });
+    expect(piped.stdout).not.toContain('[#');
+    await db.cleanup();
+    db = await tempDatabase();
+    const terminal = await run(true);
+    expect(terminal.code).toBe(0);
+    expect(terminal.stderr).toMatch(/\rwriting users \[#{10,}\] 2\/2/);
+    expect(terminal.stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect(terminal.stdout).toContain('users: 2 imported');
   });
 });

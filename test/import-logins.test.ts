@@ -73,6 +73,7 @@ beforeAll(async () => {
     raRows.push({ id: id++, username: nameOf('scrypt', face), password_hash: werkzeugScrypt(PASSWORD.scrypt) });
     raRows.push({ id: id++, username: nameOf('sha256crypt', face), password_hash: SHA_CRYPT_SAMPLES[0]!.hash });
   }
+  raRows.push({ id: id++, username: 'throttled', password_hash: werkzeugPbkdf2('right password') });
   await writeRaStore(join(dir, 'db.sqlite'), raRows);
   writeHbUsers(join(dir, '.db_User.json'), [
     ...FACES.map((face) => ({ id: hbUuid(face), email: nameOf('hbsha256', face), password: PASSWORD.hbsha256, firstName: 'Bob', lastName: face })),
@@ -106,14 +107,14 @@ afterAll(async () => {
 describe('the imports', () => {
   it('report what they wrote, and the legacy hashes left', () => {
     expect(imports.ra).toMatchObject({ code: 0, stderr: '' });
-    expect(imports.ra!.stdout).toContain('users: 18 imported, 0 already present, 0 skipped');
-    expect(imports.ra!.stdout).toContain('accounts still carrying legacy password hashes: 18');
+    expect(imports.ra!.stdout).toContain('users: 19 imported, 0 already present, 0 skipped');
+    expect(imports.ra!.stdout).toContain('accounts still carrying legacy password hashes: 19');
     expect(imports.hb!.stdout).toContain('users: 7 imported, 0 already present, 0 skipped');
     expect(imports.hb!.stdout).toContain('sessions: 1 imported, 0 already present, 1 skipped');
     expect(imports.hb!.stdout).toMatch(/skipped: .*\.db_UserSession\.json: record "[^"]+": expired/);
-    expect(imports.hb!.stdout).toContain('accounts still carrying legacy password hashes: 24');
+    expect(imports.hb!.stdout).toContain('accounts still carrying legacy password hashes: 25');
     const tx = JSON.parse(imports.tx!.stdout);
-    expect(tx).toMatchObject({ ok: true, users: { imported: 6 }, ships: { imported: 1 }, passwordsHashed: 6, legacyPasswordHashes: 24 });
+    expect(tx).toMatchObject({ ok: true, users: { imported: 6 }, ships: { imported: 1 }, passwordsHashed: 6, legacyPasswordHashes: 25 });
   });
 
   it('keeps ids, uuids, names, emails and timestamps', async () => {
@@ -154,8 +155,22 @@ describe.each(FORMATS)('a user whose password is stored as %s', (format) => {
 });
 
 describe('after the logins', () => {
-  it('no legacy hash is left, and the events name each re-hash', async () => {
-    expect(await legacyCount()).toBe(0);
+  it('legacy checks go through the login throttle: after the limit, even the right password is refused', async () => {
+    const strict = await startTestServer({ databaseUrl: db.url, clock: new TestClock(now), env: { SEED_DEMO: '0', RATE_LIMIT_PER_ACCOUNT: '2' } });
+    try {
+      const attempt = (password: string) => http(strict, 'GET', '/api/token', { headers: { Authorization: basic('throttled', password) } });
+      expect((await attempt('wrong 1')).status).toBe(401);
+      expect((await attempt('wrong 2')).status).toBe(401);
+      expect((await attempt('right password')).status).toBe(429);
+      expect(await storedHash('throttled')).toMatch(/^pbkdf2:sha256:1000\$/);
+      expect(await legacyCount()).toBe(1);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('no other legacy hash is left, and the events name each re-hash', async () => {
+    expect(await legacyCount()).toBe(1);
     expect(server.events.filter((event) => event.event === 'password_rehashed')).toHaveLength(24);
   });
 

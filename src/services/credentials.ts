@@ -25,6 +25,9 @@ import { checkPassword, throwIfInvalid } from './validation';
  *   typed; an identifier that names no account is counted by itself.
  * Keying the account limit by address means failures from an attacker's address never lock the
  * real user out from theirs. IPv6 clients are counted by /64 (`throttledAddress`).
+ *
+ * A password stored in a legacy format (imported from a Flask original) is checked the same way,
+ * and replaced by its argon2id hash once it matched (`upgradeLegacyPassword`).
  */
 export async function authenticatePassword(
   ctx: ServiceContext,
