@@ -95,6 +95,12 @@ describe('usage', () => {
 });
 
 describe('bad input, as a real process', () => {
+  it('a --database that is no database URL', async () => {
+    const run = await importInProcess(db.url, ['tx', join(dir, 'data.json'), '--database', 'mysql://somewhere/db']);
+    expectOneLineError(run, '--database: ');
+  });
+
+
   it('an RA file that is not SQLite', async () => {
     const file = join(dir, 'db.sqlite');
     writeFileSync(file, 'this is not a database, just some text long enough to have a header'.repeat(5));
@@ -246,6 +252,17 @@ describe('dry run, re-runs and failures', () => {
     writeTxStore(data, [{ id: 3, name: 'user', password: 'password' }], [{ ...SHIP, id: 1 }]);
     expect((await importInProcess(db.url, ['tx', data])).code).toBe(0);
     expect(JSON.parse((await importInProcess(db.url, ['tx', data, '--json'])).stdout)).toMatchObject({ users: { imported: 0, present: 1 }, ships: { imported: 0, present: 1 }, passwordsHashed: 0 });
+  });
+
+  it('a second run of an HB store with sessions imports neither again', async () => {
+    const users = writeHbUsers(join(dir, '.db_User.json'), [{ email: 'kim@example.com', password: 'pw' }]);
+    writeHbSessions(join(dir, '.db_UserSession.json'), [{ userId: Object.keys(users)[0]!, sessionId: 'kims-session', createdAtMs: Date.now() - 60_000 }]);
+    const first = await importInProcess(db.url, ['hb', dir]);
+    expect(first.stdout).toContain('sessions: 1 imported, 0 already present, 0 skipped');
+    const again = await importInProcess(db.url, ['hb', dir]);
+    expect(again.stdout).toContain('users: 0 imported, 1 already present, 0 skipped');
+    expect(again.stdout).toContain('sessions: 0 imported, 1 already present, 0 skipped');
+    expect(await counts()).toEqual({ users: 1, ships: 0, sessions: 1 });
   });
 
   it('new ids come after the imported ones', async () => {

@@ -174,6 +174,16 @@ describe('after the logins', () => {
     expect(server.events.filter((event) => event.event === 'password_rehashed')).toHaveLength(24);
   });
 
+  it('a new password is stored as argon2id, never in a legacy format', async () => {
+    const throttled = await server.running.runtime.orm.em.fork().findOneOrFail(User, { username: 'throttled' });
+    const put = await http(server, 'PUT', `/api/users/${throttled.id}`, { headers: { Authorization: basic('throttled', 'right password') }, json: { name: 'throttled', password: 'a new password' } });
+    expect(put.status).toBe(200);
+    expect(await storedHash('throttled')).toMatch(/^\$argon2id\$/);
+    expect(await login('raToken', 'throttled', 'a new password')).toBe(true);
+    expect(await login('raToken', 'throttled', 'right password')).toBe(false);
+    expect(await legacyCount()).toBe(0);
+  });
+
   it('an HB user whose _password was null can never log in', async () => {
     for (const face of FACES) {
       for (const password of ['', 'null', UNUSABLE_PASSWORD_HASH]) expect(await login(face, 'nopassword@example.com', password), face).toBe(false);

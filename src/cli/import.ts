@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setHashConcurrency } from '../auth/passwords';
 import { ConfigError, loadConfig } from '../config';
+import { DatabaseUrlError, parseDatabaseUrl } from '../db/databaseUrl';
 import { DatabaseStartupError, initORM } from '../db/orm';
 import { readStore } from '../import/readStore';
 import { STORE_KINDS, StoreInputError, type StoreKind } from '../import/store';
@@ -15,7 +16,7 @@ export interface ImportIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  /** The environment to read the configuration from; process.env by default. */
+  /** The environment loadConfig reads; process.env when absent. */
   env?: Record<string, string | undefined>;
 }
 
@@ -129,8 +130,11 @@ export async function runImport(args: string[], io: ImportIo): Promise<number> {
   }
   const options = parsed;
   try {
-    const env = io.env ?? process.env;
-    const config = loadConfig(options.database === null ? env : { ...env, DATABASE_URL: options.database });
+    const config = loadConfig(io.env);
+    if (options.database !== null) {
+      parseDatabaseUrl(options.database);
+      config.databaseUrl = options.database;
+    }
     const store = await readStore(options.kind, options.path);
     setHashConcurrency(Math.max(config.argon2Concurrency, availableParallelism()));
     const bar = io.stderr.isTTY && !options.json ? progressBar(io.stderr) : null;
@@ -155,6 +159,7 @@ export async function runImport(args: string[], io: ImportIo): Promise<number> {
     return report.ok ? 0 : 1;
   } catch (error) {
     if (error instanceof StoreInputError || error instanceof DatabaseStartupError) return fail(error.message);
+    if (error instanceof DatabaseUrlError) return fail(`--database: ${error.message}`);
     if (error instanceof ConfigError) return fail(error.problems.join('; '));
     return fail(`${options.kind} store ${options.path}: ${(error as Error).message.split('\n')[0]}`);
   }
