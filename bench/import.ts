@@ -83,7 +83,7 @@ function writeTx(file: string, users: number): void {
 
 const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 
-async function timeImport(label: string, kind: string, path: string): Promise<{ seconds: number; report: Record<string, unknown> }> {
+async function timeImport(label: string, kind: string, path: string): Promise<{ seconds: number; cpuSeconds: number; report: Record<string, unknown> }> {
   const database = await freshDatabase(label);
   let out = '';
   const stdout = new Writable({
@@ -94,10 +94,12 @@ async function timeImport(label: string, kind: string, path: string): Promise<{ 
   });
   try {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const code = await runImport([kind, path, '--json'], { stdin: process.stdin, stdout, stderr: quiet, env: { DATABASE_URL: database.url } });
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     if (code !== 0) throw new Error(`${label}: import exited ${code}: ${out}`);
-    return { seconds, report: JSON.parse(out) as Record<string, unknown> };
+    return { seconds, cpuSeconds: (used.user + used.system) / 1e6, report: JSON.parse(out) as Record<string, unknown> };
   } finally {
     await database.drop();
   }
@@ -126,6 +128,10 @@ async function main(): Promise<void> {
     const perUser = (tx.seconds - ships.seconds) / txUsers;
     console.log(`tx: ${txUsers} users (plain text, argon2id at import) + ${USERS} ships: ${tx.seconds.toFixed(1)} s`);
     console.log(`tx: argon2id ${(1 / perUser).toFixed(0)} passwords/s here; ${USERS} users would take about ${((perUser * USERS + ships.seconds) / 60).toFixed(0)} min (extrapolated)`);
+    // The hashing's CPU time (this process, every thread) tells what an otherwise idle machine would do.
+    const cpuPerUser = (tx.cpuSeconds - ships.cpuSeconds) / txUsers;
+    const cores = availableParallelism();
+    console.log(`tx: argon2id costs ${(cpuPerUser * 1000).toFixed(0)} ms of CPU per password; on ${cores} idle cores ${USERS} users would take about ${((cpuPerUser * USERS) / cores / 60).toFixed(0)} min`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
