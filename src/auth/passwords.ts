@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { isArgon2Hash, parseLegacyHash, verifyLegacyHash } from './legacyHashes';
 
 /** Longer passwords are refused before hashing, so a huge password cannot tie up a worker. */
 export const MAX_PASSWORD_BYTES = 1024;
@@ -65,11 +66,17 @@ export function canonicalArgon2(hash: string): string {
 
 /**
  * Verifies a password against a stored hash. With no hash (unknown account) it still runs one
- * argon2 verification against a dummy hash, so the answer takes as long either way.
+ * argon2 verification against a dummy hash, so the answer takes as long either way. A legacy hash
+ * (auth/legacyHashes.ts) is checked under the same gate; when it does not match, the dummy argon2
+ * verification runs too, and when it does the caller re-hashes with argon2id
+ * (`needsRehash`), so neither answer is quicker than an unknown account's. A legacy format
+ * costlier than argon2 (PBKDF2 with many iterations) is slower until the user's first login.
  */
 export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
   if (passwordBytes(password) > MAX_PASSWORD_BYTES) return false;
-  if (hash === null) {
+  if (hash === null || !isArgon2Hash(hash)) {
+    const legacy = hash === null ? null : parseLegacyHash(hash);
+    if (legacy && (await gate.run(() => verifyLegacyHash(legacy, password)))) return true;
     dummyHash ??= hashPassword('hangar-dummy-password');
     const dummy = await dummyHash;
     await gate.run(() => argon2.verify(dummy, password));
@@ -80,6 +87,11 @@ export async function verifyPassword(hash: string | null, password: string): Pro
   } catch {
     return false;
   }
+}
+
+/** Whether a hash that just verified should be replaced by an argon2id one (it is a legacy hash). */
+export function needsRehash(hash: string): boolean {
+  return !isArgon2Hash(hash);
 }
 
 /** Computes the dummy hash ahead of the first failed login. */

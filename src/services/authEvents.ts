@@ -6,6 +6,7 @@
 export type AuthEvent =
   | { event: 'login_succeeded'; userId: number; method: 'password' }
   | { event: 'login_failed'; identifier: string; reason: 'unknown_account' | 'wrong_password' }
+  | { event: 'password_rehashed'; userId: number }
   | { event: 'login_throttled'; identifier: string; scope: 'ip' | 'account'; retryAfterSeconds: number }
   | { event: 'token_issued'; userId: number; tokenType: 'access' | 'refresh'; jti: string; family: string }
   | { event: 'token_revoked'; jti: string; reason: 'logout' | 'rotated' }

@@ -4,6 +4,7 @@ import { User } from '../entities';
 import type { Viewer } from './viewer';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
 import { forgetAttempt, recordAttempt, resetCount, throttledAddress } from './rateLimits';
+import { upgradeLegacyPassword } from './legacyPasswords';
 import type { ServiceContext } from './serviceContext';
 import { isFresh } from './tokens';
 import { findUserForLogin, updateUser, type KeptCredential } from './users';
@@ -24,6 +25,9 @@ import { checkPassword, throwIfInvalid } from './validation';
  *   typed; an identifier that names no account is counted by itself.
  * Keying the account limit by address means failures from an attacker's address never lock the
  * real user out from theirs. IPv6 clients are counted by /64 (`throttledAddress`).
+ *
+ * A password stored in a legacy format (imported from a Flask original) is checked the same way,
+ * and replaced by its argon2id hash once it matched (`upgradeLegacyPassword`).
  */
 export async function authenticatePassword(
   ctx: ServiceContext,
@@ -48,6 +52,7 @@ export async function authenticatePassword(
     throw new UnauthenticatedError(reason);
   }
   await Promise.all([resetCount(ctx, accountKey), forgetAttempt(ctx, ipKey, ip)]);
+  await upgradeLegacyPassword(ctx, candidate, password);
   ctx.audit({ event: 'login_succeeded', userId: candidate.id, method: 'password', ip: ctx.clientIp });
   return candidate;
 }
