@@ -183,6 +183,23 @@ export async function revokeSessionFamilies(ctx: ServiceContext, sessionIds: num
   await recordFamilyRevocations(ctx, sessionIds.map(sessionFamily));
 }
 
+/**
+ * Ends every token the user holds, on every face, by moving their token version on (in one
+ * statement, so it composes with a concurrent password change). Their sessions stay open; tokens
+ * minted from them afterwards work.
+ */
+export async function revokeAllTokens(ctx: ServiceContext, user: User): Promise<User> {
+  await ctx.em.nativeUpdate(User, { id: user.id }, { tokenVersion: raw('token_version + 1'), keptTokenChain: null });
+  await ctx.em.refresh(user);
+  ctx.audit({ event: 'user_tokens_revoked', userId: user.id, tokenVersion: user.tokenVersion, reason: 'admin', ip: ctx.clientIp });
+  return user;
+}
+
+/** Deletes the revocation entries whose tokens have all expired anyway; returns how many. */
+export async function purgeExpiredRevocations(ctx: ServiceContext): Promise<number> {
+  return ctx.em.nativeDelete(RevokedToken, { expiresAt: { $lt: new Date(ctx.clock()) } });
+}
+
 /** Revokes a token of the given type after verifying it; revoking twice reports `revoked`. */
 export async function revokeToken(ctx: ServiceContext, token: string, type: TokenType): Promise<TokenClaims> {
   const { claims } = await verifyToken(ctx, token, type);

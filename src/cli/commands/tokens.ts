@@ -1,0 +1,21 @@
+import { revokeAllTokens } from '../../services/tokens';
+import { describeUser, findUser, withServices } from '../accounts';
+import { parseCommandArgs, positionals } from '../args';
+import { openServices } from '../context';
+import type { CliCommand, CliIo, CommandOutput } from '../io';
+import { runGroup } from '../run';
+
+const GROUP = 'tokens';
+
+async function revoke(io: CliIo, args: string[]): Promise<CommandOutput> {
+  const [ref] = positionals(parseCommandArgs(args, {}, GROUP).positionals, ['user'], GROUP);
+  return withServices(openServices(io, 'write'), async (ctx) => {
+    const user = await revokeAllTokens(ctx, await findUser(ctx, ref!));
+    return {
+      text: `Revoked every token of ${describeUser(user)}; their sessions stay open.`,
+      json: { user: { id: user.id, username: user.username }, tokenVersion: user.tokenVersion },
+    };
+  });
+}
+
+export const runTokens: CliCommand = (args, io) => runGroup(io, args, GROUP, { revoke });
