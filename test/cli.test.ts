@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoginDocument, MeDocument, OpenSessionDocument, RefreshTokenDocument } from './operations/generated';
+import { LoginDocument, MeDocument, OpenSessionDocument, RefreshTokenDocument, RevokeTokenDocument } from './operations/generated';
 import { cliEvents, runCli } from './support/cli';
 import { ENGINE, tempDatabase, type TestDatabase } from './support/database';
 import { bearer, gql, startTestServer, TestClock, type TestServer } from './support/testServer';
@@ -313,5 +313,68 @@ describe(`hangar status and migrations (${ENGINE})`, slow, () => {
     } finally {
       await fresh.cleanup();
     }
+  });
+});
+
+describe(`hangar purge (${ENGINE})`, slow, () => {
+  // A server of its own, with short lifetimes and its own clock; HANGAR_NOW puts the CLI at a
+  // later instant of that clock.
+  let purgeDb: TestDatabase;
+  let timed: TestServer;
+  const clock = new TestClock();
+  const T0 = clock.ms;
+  const env = { SESSION_DURATION: '600', TOKEN_DURATION: '600', RATE_LIMIT_WINDOW: '600' };
+
+  beforeAll(async () => {
+    purgeDb = await tempDatabase();
+    timed = await startTestServer({ databaseUrl: purgeDb.url, clock, env: { ...env, SEED_DEMO: '0' } });
+  });
+  afterAll(async () => {
+    await timed?.close();
+    await purgeDb?.cleanup();
+  });
+
+  const purgeAt = (ms: number, args: string[] = []) => runCli(purgeDb.url, ['purge', ...args], { env: { ...env, HANGAR_NOW: new Date(ms).toISOString() } });
+  const cookieFor = async (username: string, password: string) =>
+    (await gql(timed, OpenSessionDocument, { username, password })).headers.get('set-cookie')!.split(';')[0]!;
+  const tokensFor = async (username: string, password: string) => {
+    const { data } = await gql(timed, LoginDocument, { username, password });
+    if (data?.login.__typename !== 'TokenPair') throw new Error('login failed');
+    return data.login;
+  };
+  const failLogin = (username: string) => gql(timed, LoginDocument, { username, password: 'wrong-password' });
+  const me = async (headers: Record<string, string>) => (await gql(timed, MeDocument, undefined, headers)).data?.me?.username ?? null;
+
+  it('removes expired sessions, expired revocations and stale throttle rows, and keeps the live ones', async () => {
+    const created = await runCli(purgeDb.url, ['user', 'create', 'purgee'], { input: 'purgee-pass\n' });
+    expect(created.code, created.stderr).toBe(0);
+    // At T0: a session (expires T0+600), a logged-out access chain (its entry expires T0+600), a
+    // failed login for an unknown name (its throttle row's last attempt is T0).
+    const early = await cookieFor('purgee', 'purgee-pass');
+    const first = await tokensFor('purgee', 'purgee-pass');
+    expect((await gql(timed, RevokeTokenDocument, { token: first.accessToken })).data?.revokeToken.__typename).toBe('RevokedToken');
+    await failLogin('ghost-early');
+    // At T0+300: a session (expires T0+900), a logged-out refresh family (kept 30 days), another failure.
+    clock.advance(300);
+    const late = await cookieFor('purgee', 'purgee-pass');
+    const second = await tokensFor('purgee', 'purgee-pass');
+    expect((await gql(timed, RevokeTokenDocument, { token: second.refreshToken })).data?.revokeToken.__typename).toBe('RevokedToken');
+    await failLogin('ghost-late');
+
+    // At T0+700 the first of each has expired, or left the 600 s window; the second has not.
+    const purged = await purgeAt(T0 + 700_000, ['--json']);
+    expect(purged.code, purged.stderr).toBe(0);
+    expect(purged.json()).toEqual({ purged: { sessions: 1, revocations: 1, throttleRows: 1 } });
+    const again = await purgeAt(T0 + 700_000);
+    expect(again.stdout).toBe('Purged 0 expired session(s), 0 expired revocation(s), 0 stale throttle row(s).\n');
+
+    clock.ms = T0 + 700_000;
+    expect(await me({ cookie: late })).toBe('purgee');
+    expect(await me({ cookie: early })).toBeNull();
+    // The kept family entry still refuses its refresh token.
+    expect((await gql(timed, RefreshTokenDocument, { refreshToken: second.refreshToken })).data?.refreshToken.__typename).not.toBe('TokenPair');
+    const em = timed.running.runtime.orm.em.fork();
+    const remaining = await em.getConnection().execute('select (select count(*) from sessions) as s, (select count(*) from revoked_tokens) as r, (select count(*) from rate_limit_buckets) as b');
+    expect(remaining.map((row) => [Number(row.s), Number(row.r), Number(row.b)])).toEqual([[1, 1, 2]]);
   });
 });

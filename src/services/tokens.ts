@@ -13,7 +13,7 @@ import {
 } from '../auth/tokens';
 import { RevokedToken, User } from '../entities';
 import type { Viewer } from './viewer';
-import { UnauthenticatedError } from './errors';
+import { NotFoundError, UnauthenticatedError } from './errors';
 import type { ServiceContext } from './serviceContext';
 
 export interface TokenPair {
@@ -188,11 +188,18 @@ export async function revokeSessionFamilies(ctx: ServiceContext, sessionIds: num
  * statement, so it composes with a concurrent password change). Their sessions stay open; tokens
  * minted from them afterwards work.
  */
-export async function revokeAllTokens(ctx: ServiceContext, user: User): Promise<User> {
-  await ctx.em.nativeUpdate(User, { id: user.id }, { tokenVersion: raw('token_version + 1'), keptTokenChain: null });
+export async function revokeAllTokens(ctx: ServiceContext, user: User): Promise<{ tokenVersion: number }> {
+  const [row] = await ctx.em
+    .createQueryBuilder(User)
+    .update({ tokenVersion: raw('token_version + 1'), keptTokenChain: null })
+    .where({ id: user.id })
+    .returning(['tokenVersion'])
+    .execute<{ token_version?: number; tokenVersion?: number }[]>('all');
+  if (!row) throw new NotFoundError('User', String(user.id));
+  const tokenVersion = Number(row.tokenVersion ?? row.token_version);
   await ctx.em.refresh(user);
-  ctx.audit({ event: 'user_tokens_revoked', userId: user.id, tokenVersion: user.tokenVersion, reason: 'admin', ip: ctx.clientIp });
-  return user;
+  ctx.audit({ event: 'user_tokens_revoked', userId: user.id, tokenVersion, reason: 'admin', ip: ctx.clientIp });
+  return { tokenVersion };
 }
 
 /** Deletes the revocation entries whose tokens have all expired anyway; returns how many. */

@@ -10,10 +10,11 @@ const GROUP = 'tokens';
 async function revoke(io: CliIo, args: string[]): Promise<CommandOutput> {
   const [ref] = positionals(parseCommandArgs(args, {}, GROUP).positionals, ['user'], GROUP);
   return withServices(openServices(io, 'write'), async (ctx) => {
-    const user = await revokeAllTokens(ctx, await findUser(ctx, ref!));
+    const user = await findUser(ctx, ref!);
+    const { tokenVersion } = await revokeAllTokens(ctx, user);
     return {
       text: `Revoked every token of ${describeUser(user)}; their sessions stay open.`,
-      json: { user: { id: user.id, username: user.username }, tokenVersion: user.tokenVersion },
+      json: { user: { id: user.id, username: user.username }, tokenVersion },
     };
   });
 }
