@@ -9,10 +9,12 @@ const STDIN_LIMIT_BYTES = 64 * 1024;
  */
 export async function readNewPassword(io: CliIo, username: string): Promise<string> {
   if (io.stdin.isTTY && io.stdin.setRawMode) {
-    const first = await promptHidden(io, `New password for ${username}: `);
-    const second = await promptHidden(io, 'Repeat it: ');
+    const [first, second] = await withEchoOff(io, async () => [
+      await promptHidden(io, `New password for ${username}: `),
+      await promptHidden(io, 'Repeat it: '),
+    ]);
     if (first !== second) throw new CliError(EXIT.invalid, 'password_mismatch', 'the two passwords differ; nothing was changed');
-    return first;
+    return first!;
   }
   return readPasswordFromStdin(io);
 }
@@ -34,18 +36,29 @@ async function readPasswordFromStdin(io: CliIo): Promise<string> {
   return password;
 }
 
-/** Reads one line from the terminal without echoing it; Ctrl-C aborts with exit 130. */
+/**
+ * Runs `work` with the terminal in raw mode (no echo). It is switched before any prompt shows and
+ * back after the last, so nothing typed in answer to a prompt, however quickly, is echoed.
+ */
+async function withEchoOff<T>(io: CliIo, work: () => Promise<T>): Promise<T> {
+  io.stdin.setRawMode!(true);
+  io.stdin.setEncoding('utf8');
+  try {
+    return await work();
+  } finally {
+    io.stdin.setRawMode!(false);
+    io.stdin.pause();
+  }
+}
+
+/** Reads one line typed at a terminal in raw mode; Ctrl-C aborts with exit 130, Ctrl-D with 6. */
 function promptHidden(io: CliIo, prompt: string): Promise<string> {
   const stdin = io.stdin;
   io.stderr.write(prompt);
-  stdin.setRawMode!(true);
-  stdin.resume();
-  stdin.setEncoding('utf8');
   return new Promise<string>((resolve, reject) => {
     let typed = '';
     const finish = (settle: () => void) => {
       stdin.removeListener('data', onData);
-      stdin.setRawMode!(false);
       stdin.pause();
       io.stderr.write('\n');
       settle();
@@ -60,6 +73,7 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
       }
     };
     stdin.on('data', onData);
+    stdin.resume();
   });
 }
 
