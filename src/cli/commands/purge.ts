@@ -1,7 +1,4 @@
-import { purgeExpired } from '../../services/purge';
-import { withServices } from '../accounts';
 import { parseCommandArgs, positionals } from '../args';
-import { openServices } from '../context';
 import type { CliCommand } from '../io';
 import { report, usageOutput, wantsHelp } from '../run';
 
@@ -9,6 +6,7 @@ export const runPurge: CliCommand = (args, io) =>
   report(io, args, async () => {
     if (wantsHelp(args)) return usageOutput('purge');
     positionals(parseCommandArgs(args, {}, 'purge').positionals, [], 'purge');
+    const { withServices, openServices, purgeExpired } = { ...(await import('../accounts')), ...(await import('../context')), ...(await import('../../services/purge')) };
     return withServices(openServices(io, 'write'), async (ctx) => {
       const purged = await purgeExpired(ctx);
       return {

@@ -1,17 +1,19 @@
-import { migrationStatus, runMigrations } from '../../db/migrate';
 import { parseDatabaseUrl } from '../../db/databaseUrl';
-import { openDatabase, serviceContext, type CliDatabase } from '../context';
+import type { ServiceContext } from '../../services/serviceContext';
 import { parseCommandArgs, positionals } from '../args';
+import type { CliDatabase } from '../context';
 import { EXIT, type CliCommand } from '../io';
 import { report, usageOutput, wantsHelp } from '../run';
-import type { ServiceContext } from '../../services/serviceContext';
-import { countUsers } from '../../services/users';
+
+// Loaded once the arguments are known to be good, so usage errors answer without the ORM.
+const load = async () => ({ ...(await import('../context')), ...(await import('../../db/migrate')), ...(await import('../../services/users')) });
 
 /**
  * What `hangar status` reports about the accounts, read only once the schema is up to date. The
  * count of accounts still on legacy password hashes joins `users` here.
  */
 async function accountCounts(ctx: ServiceContext) {
+  const { countUsers } = await load();
   return { users: await countUsers(ctx) };
 }
 
@@ -28,6 +30,7 @@ export const runStatus: CliCommand = (args, io) =>
   report(io, args, async () => {
     if (wantsHelp(args)) return usageOutput('status');
     positionals(parseCommandArgs(args, {}, 'status').positionals, [], 'status');
+    const { openDatabase, serviceContext, migrationStatus } = await load();
     return withDatabase(openDatabase(io), async (db) => {
       const { executed, pending } = await migrationStatus(db.orm);
       const upToDate = pending.length === 0;
@@ -56,6 +59,7 @@ export const runMigrate: CliCommand = (args, io) =>
   report(io, args, async () => {
     if (wantsHelp(args)) return usageOutput('migrate');
     positionals(parseCommandArgs(args, {}, 'migrate').positionals, [], 'migrate');
+    const { openDatabase, runMigrations } = await load();
     // An operator's migration may run long: no statement timeout, as in npm run db:migrate.
     return withDatabase(openDatabase(io, { databaseStatementTimeoutMs: 0 }), async (db) => {
       const applied = await runMigrations(db.orm, parseDatabaseUrl(db.config.databaseUrl));

@@ -1,7 +1,4 @@
-import { revokeAllTokens } from '../../services/tokens';
-import { describeUser, findUser, withServices } from '../accounts';
 import { parseCommandArgs, positionals } from '../args';
-import { openServices } from '../context';
 import type { CliCommand, CliIo, CommandOutput } from '../io';
 import { runGroup } from '../run';
 
@@ -9,6 +6,11 @@ const GROUP = 'tokens';
 
 async function revoke(io: CliIo, args: string[]): Promise<CommandOutput> {
   const [ref] = positionals(parseCommandArgs(args, {}, GROUP).positionals, ['user'], GROUP);
+  const { withServices, openServices, findUser, revokeAllTokens, describeUser } = {
+    ...(await import('../accounts')),
+    ...(await import('../context')),
+    ...(await import('../../services/tokens')),
+  };
   return withServices(openServices(io, 'write'), async (ctx) => {
     const user = await findUser(ctx, ref!);
     const { tokenVersion } = await revokeAllTokens(ctx, user);

@@ -1,12 +1,12 @@
-import { registerUser, deleteUser, updateUser } from '../../services/users';
-import { describeUser, findUser, userJson, withServices } from '../accounts';
 import { parseCommandArgs, positionals } from '../args';
-import { openServices } from '../context';
 import { CliError, EXIT, usageError, type CliCommand, type CliIo, type CommandOutput } from '../io';
 import { ask, readNewPassword } from '../password';
 import { runGroup, type Subcommands } from '../run';
 
 const GROUP = 'user';
+
+// Loaded once the arguments are known to be good, so usage errors answer without the ORM.
+const load = async () => ({ ...(await import('../accounts')), ...(await import('../context')), ...(await import('../../services/users')) });
 
 async function create(io: CliIo, args: string[]): Promise<CommandOutput> {
   const { values, positionals: rest } = parseCommandArgs(
@@ -15,6 +15,7 @@ async function create(io: CliIo, args: string[]): Promise<CommandOutput> {
     GROUP,
   );
   const [username] = positionals(rest, ['username'], GROUP);
+  const { withServices, openServices, registerUser, describeUser, userJson } = await load();
   return withServices(openServices(io, 'write'), async (ctx) => {
     const password = await readNewPassword(io, username!);
     const user = await registerUser(ctx, {
@@ -30,6 +31,7 @@ async function create(io: CliIo, args: string[]): Promise<CommandOutput> {
 
 async function password(io: CliIo, args: string[]): Promise<CommandOutput> {
   const [ref] = positionals(parseCommandArgs(args, {}, GROUP).positionals, ['user'], GROUP);
+  const { withServices, openServices, findUser, updateUser, describeUser, userJson } = await load();
   return withServices(openServices(io, 'write'), async (ctx) => {
     // Looked up first, so a typo is reported before anyone types a password.
     const user = await findUser(ctx, ref!);
@@ -44,6 +46,7 @@ async function password(io: CliIo, args: string[]): Promise<CommandOutput> {
 async function remove(io: CliIo, args: string[]): Promise<CommandOutput> {
   const { values, positionals: rest } = parseCommandArgs(args, { yes: { type: 'boolean', short: 'y' } }, GROUP);
   const [ref] = positionals(rest, ['user'], GROUP);
+  const { withServices, openServices, findUser, deleteUser, describeUser, userJson } = await load();
   return withServices(openServices(io, 'write'), async (ctx) => {
     const user = await findUser(ctx, ref!);
     if (!values.yes) {
