@@ -223,6 +223,10 @@ describe(`hangar errors and exit codes (${ENGINE})`, slow, () => {
     const result = await hangar(['sessions', 'revoke', 'nobody-here', '--all', '--json']);
     expect(result.code).toBe(1);
     expect(result.json()).toEqual({ error: { code: 'not_found', message: 'user nobody-here not found' } });
+    // --json may stand anywhere, before the command too.
+    const first = await hangar(['--json', 'sessions', '--json', 'list', 'nobody-here']);
+    expect(first.code).toBe(1);
+    expect(first.json()).toEqual({ error: { code: 'not_found', message: 'user nobody-here not found' } });
     const usage = await hangar(['frobnicate', '--json']);
     expect(usage.code).toBe(2);
     expect(usage.json()).toEqual({ error: { code: 'usage', message: 'unknown command "frobnicate" (see: hangar help)' } });

@@ -18,6 +18,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   purge: { summary: 'delete expired sessions, revocations and throttle rows', load: async () => (await import('./commands/purge')).runPurge },
   status: { summary: 'migration status and account counts (exit 3 while migrations are pending)', load: async () => (await import('./commands/status')).runStatus },
   migrate: { summary: 'apply pending migrations', load: async () => (await import('./commands/status')).runMigrate },
+  // import: { summary: 'import accounts from a seed system', load: async () => (await import('./import')).runImport },
 };
 
 function overview(): string {
@@ -53,7 +54,10 @@ export async function runHangar(argv: string[], io: CliIo): Promise<number> {
   const json = argv.includes('--json');
   try {
     const { args, io: commandIo } = takeDatabaseOption(argv, io);
-    const [name, ...rest] = args;
+    // `hangar --json status` as well as `hangar status --json`.
+    const leading = args.findIndex((arg) => arg !== '--json');
+    const name: string | undefined = leading < 0 ? undefined : args[leading];
+    const rest = leading < 0 ? args : [...args.slice(leading + 1), ...args.slice(0, leading)];
     if (name === 'help' || name === '--help' || name === '-h' || name === undefined) {
       const topic = rest.find((arg) => !arg.startsWith('-'));
       if (topic !== undefined && topic in COMMANDS && !(topic in GROUP_USAGE)) return (await COMMANDS[topic]!.load())(['--help'], commandIo);
@@ -75,6 +79,8 @@ export async function runHangar(argv: string[], io: CliIo): Promise<number> {
 /** The program: bin/hangar.js calls this. Exits once stdout has drained into its pipe. */
 export async function main(): Promise<void> {
   const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  // A reader that stops early (`hangar status | head -1`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : EXIT.internal));
   const code = await runHangar(process.argv.slice(2), io);
   process.stdout.write('', () => process.exit(code));
 }

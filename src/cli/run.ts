@@ -49,7 +49,10 @@ export type Subcommands = Record<string, (io: CliIo, args: string[]) => Promise<
 /** `hangar <group> <subcommand> ...`: picks the subcommand, or reports a usage error. */
 export function runGroup(io: CliIo, args: string[], group: string, subcommands: Subcommands): Promise<number> {
   return report(io, args, async () => {
-    const [sub, ...rest] = args;
+    // The subcommand is the first word, wherever --json stands.
+    const at = args.findIndex((arg) => arg !== '--json');
+    const sub = at < 0 ? undefined : args[at];
+    const rest = args.filter((_, i) => i !== at);
     if (wantsHelp(args)) return usageOutput(group);
     const names = Object.keys(subcommands);
     if (sub === undefined) throw usageError(`missing a command: hangar ${group} ${names.join('|')}`, group);
