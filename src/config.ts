@@ -51,6 +51,11 @@ export interface Config {
   graphqlFieldSuggestions: boolean;
   /** HB's AUTH_TYPE: when set, the only mechanism /api/v1 accepts. Null accepts them all. */
   hbAuthType: HbAuthType | null;
+  /**
+   * HANGAR_NOW: the instant (epoch ms) the admin CLI takes for "now" instead of the system clock,
+   * so tests can purge rows that a test server wrote at its own clock. Never allowed in production.
+   */
+  cliNowMs: number | null;
 }
 
 export const HB_AUTH_TYPES = ['auth', 'basic_auth', 'session_auth', 'session_exp_auth', 'session_db_auth'] as const;
@@ -157,7 +162,15 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlIntrospection: flag('GRAPHQL_INTROSPECTION', !production),
     graphqlFieldSuggestions: flag('GRAPHQL_FIELD_SUGGESTIONS', !production),
     hbAuthType: null,
+    cliNowMs: null,
   };
+  const now = read('HANGAR_NOW');
+  if (now !== undefined) {
+    const ms = /^\d+$/.test(now) ? Number(now) : Date.parse(now);
+    if (production) problems.push('HANGAR_NOW is for tests and may not be set when NODE_ENV=production');
+    else if (Number.isNaN(ms)) problems.push(`HANGAR_NOW must be an ISO 8601 time or epoch milliseconds, got "${now}"`);
+    else config.cliNowMs = ms;
+  }
   const authType = read('AUTH_TYPE');
   if (authType !== undefined) {
     if ((HB_AUTH_TYPES as readonly string[]).includes(authType)) config.hbAuthType = authType as HbAuthType;

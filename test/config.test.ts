@@ -44,6 +44,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads HANGAR_NOW (the admin CLI clock, for tests) and refuses it in production', () => {
+    expect(loadConfig({}).cliNowMs).toBeNull();
+    expect(loadConfig({ HANGAR_NOW: '2026-01-01T12:00:00Z' }).cliNowMs).toBe(Date.UTC(2026, 0, 1, 12));
+    expect(loadConfig({ HANGAR_NOW: '1767268800000' }).cliNowMs).toBe(1767268800000);
+    expect(() => loadConfig({ HANGAR_NOW: 'soon' })).toThrow('HANGAR_NOW must be an ISO 8601 time or epoch milliseconds, got "soon"');
+    expect(() => loadConfig({ HANGAR_NOW: '2026-01-01T12:00:00Z', NODE_ENV: 'production' })).toThrow('HANGAR_NOW is for tests and may not be set when NODE_ENV=production');
+  });
+
   it('refuses a DATABASE_URL it cannot open, with the reason', () => {
     expect(() => loadConfig({ DATABASE_URL: 'sqlite:' })).toThrow('DATABASE_URL sqlite: needs a file path (sqlite:data/hangar.sqlite) or :memory:');
     expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost' })).toThrow('DATABASE_URL postgres:// needs a database name');

@@ -11,6 +11,7 @@ export type AuthEvent =
   | { event: 'token_issued'; userId: number; tokenType: 'access' | 'refresh'; jti: string; family: string }
   | { event: 'token_revoked'; jti: string; reason: 'logout' | 'rotated' }
   | { event: 'token_family_revoked'; family: string; reason: 'refresh_token_reuse' | 'logout' }
+  | { event: 'user_tokens_revoked'; userId: number; tokenVersion: number; reason: 'admin' }
   | { event: 'session_opened'; userId: number; sessionId: number }
   | { event: 'session_closed'; userId: number | null; sessionIds: number[]; reason: 'logout' | 'revoked' | 'expired' | 'password_changed' };
 

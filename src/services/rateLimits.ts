@@ -77,6 +77,20 @@ export async function resetCount(ctx: ServiceContext, key: string): Promise<void
   await ctx.em.nativeDelete(RateLimitBucket, { key: stored(key) });
 }
 
+/**
+ * Deletes the logs whose newest attempt has left the window (or that are empty): they can no
+ * longer refuse anything, and a new attempt starts them afresh. Returns how many.
+ */
+export async function purgeStaleAttempts(ctx: ServiceContext): Promise<number> {
+  const cutoff = timeText(ctx.clock() - ctx.config.rateLimitWindowSeconds * 1000);
+  const result = await ctx.em
+    .createQueryBuilder(RateLimitBucket)
+    .delete()
+    .where(raw(`length(attempts) < ? or substr(attempts, length(attempts) - ? + 1, ${TIME_DIGITS}) < ?`, [ENTRY, ENTRY, cutoff]))
+    .execute('run');
+  return result.affectedRows;
+}
+
 const IPV4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
 /**

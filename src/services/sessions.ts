@@ -45,6 +45,11 @@ export async function resolveSession(ctx: ServiceContext, sessionId: string): Pr
   return session;
 }
 
+/** Deletes every expired session, of any user; returns how many. */
+export async function purgeExpiredSessions(ctx: ServiceContext): Promise<number> {
+  return ctx.em.nativeDelete(Session, { expiresAt: { $lt: new Date(ctx.clock()) } });
+}
+
 export async function closeSession(ctx: ServiceContext, sessionId: string): Promise<void> {
   const session = await ctx.em.findOne(Session, { idHash: hashSessionId(sessionId) });
   if (!session) throw new NotFoundError('Session', 'current');

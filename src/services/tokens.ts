@@ -13,7 +13,7 @@ import {
 } from '../auth/tokens';
 import { RevokedToken, User } from '../entities';
 import type { Viewer } from './viewer';
-import { UnauthenticatedError } from './errors';
+import { NotFoundError, UnauthenticatedError } from './errors';
 import type { ServiceContext } from './serviceContext';
 
 export interface TokenPair {
@@ -181,6 +181,30 @@ export async function revokeFamily(ctx: ServiceContext, family: string, reason: 
 /** Revokes every token minted from the sessions; their session_closed event records it. */
 export async function revokeSessionFamilies(ctx: ServiceContext, sessionIds: number[]): Promise<void> {
   await recordFamilyRevocations(ctx, sessionIds.map(sessionFamily));
+}
+
+/**
+ * Ends every token the user holds, on every face, by moving their token version on (in one
+ * statement, so it composes with a concurrent password change). Their sessions stay open; tokens
+ * minted from them afterwards work.
+ */
+export async function revokeAllTokens(ctx: ServiceContext, user: User): Promise<{ tokenVersion: number }> {
+  const [row] = await ctx.em
+    .createQueryBuilder(User)
+    .update({ tokenVersion: raw('token_version + 1'), keptTokenChain: null })
+    .where({ id: user.id })
+    .returning(['tokenVersion'])
+    .execute<{ token_version?: number; tokenVersion?: number }[]>('all');
+  if (!row) throw new NotFoundError('User', String(user.id));
+  const tokenVersion = Number(row.tokenVersion ?? row.token_version);
+  await ctx.em.refresh(user);
+  ctx.audit({ event: 'user_tokens_revoked', userId: user.id, tokenVersion, reason: 'admin', ip: ctx.clientIp });
+  return { tokenVersion };
+}
+
+/** Deletes the revocation entries whose tokens have all expired anyway; returns how many. */
+export async function purgeExpiredRevocations(ctx: ServiceContext): Promise<number> {
+  return ctx.em.nativeDelete(RevokedToken, { expiresAt: { $lt: new Date(ctx.clock()) } });
 }
 
 /** Revokes a token of the given type after verifying it; revoking twice reports `revoked`. */
