@@ -35,7 +35,7 @@ async function runExample(script: string): Promise<{ stdout: string; server: Tes
 
 describe('README: Moving from the Flask originals', () => {
   it('has one example per kind', () => {
-    expect(examples.map((e) => /import (?:-- )?(\w+)/.exec(e.script)?.[1])).toEqual(['ra', 'hb', 'tx']);
+    expect(examples.map((e) => /hangar import (\w+)/.exec(e.script)?.[1])).toEqual(['ra', 'hb', 'tx']);
   });
 
   it('ra: the import prints its report, and miguel and susan log in with their passwords', async () => {
