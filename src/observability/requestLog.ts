@@ -20,6 +20,7 @@ export function requestObserver(logger: Logger, metrics: Metrics): (req: Incomin
     const status = this.statusCode;
     const method = req.method ?? 'GET';
     metrics.httpDuration.observe({ method, route, status }, ms / 1000);
+    if (!logger.isLevelEnabled(status >= 500 ? 'error' : 'info')) return;
     const line: Record<string, unknown> = {
       type: 'request',
       requestId: state.id,
