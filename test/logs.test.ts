@@ -203,7 +203,7 @@ describe('log settings', () => {
     expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be json or pretty/);
   });
 
-  it('LOG_LEVEL=warn leaves out the request lines but keeps errors', async () => {
+  it('LOG_LEVEL=warn leaves out the request and auth lines', async () => {
     const quiet = await startTestServer({ env: { LOG_LEVEL: 'warn' } });
     try {
       await http(quiet, 'GET', '/healthz');

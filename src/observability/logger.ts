@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type pinoPretty from 'pino-pretty';
 import type { Config } from '../config';
 import { REDACT_PATHS, REDACTED, safeError } from './redaction';
 
@@ -27,12 +28,18 @@ function stdoutDestination(): DestinationStream {
   return stdout;
 }
 
+/** pino-pretty, loaded only when asked for: it costs start-up time a production process need not pay. */
+function prettyDestination(): DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof pinoPretty;
+  return pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' });
+}
+
 /**
  * The process's logger: JSON lines on stdout (or pino-pretty with LOG_FORMAT=pretty), level from
  * LOG_LEVEL, secrets redacted, errors through `safeError`. `destination` replaces stdout (tests).
  */
 export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
-  const target = destination ?? (config.logFormat === 'pretty' ? pinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }) : stdoutDestination());
+  const target = destination ?? (config.logFormat === 'pretty' ? prettyDestination() : stdoutDestination());
   return pino(
     {
       level: config.logLevel,
