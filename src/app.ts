@@ -7,6 +7,8 @@ import { GRAPHQL_PATH, graphqlRequestUrl } from './graphql/requestUrl';
 import { createGraphQLServer } from './graphql/server';
 import { healthRouter } from './health';
 import { openApiRouter } from './openapi/router';
+import { METRICS_PATH, metricsHandler } from './observability/metricsEndpoint';
+import { requestIdOf } from './observability/requestState';
 import { isDatabaseOutage, logDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from './outage';
 import { sendJson } from './rest/flask/json';
 import { sessionApiRouter } from './rest/sessionApi/router';
@@ -29,6 +31,8 @@ export function buildApp(runtime: AppRuntime): express.Express {
   // Load-balancer probes: no auth, no body, paths no dialect uses.
   app.use(healthRouter(runtime));
   app.use(openApiRouter(runtime));
+  // Without METRICS_TOKEN, /metrics is not served here (404 like any unknown path); see METRICS_PORT.
+  if (runtime.config.metricsToken !== null) app.all(METRICS_PATH, metricsHandler(runtime.metrics, runtime.config.metricsToken, runtime.logger));
 
   // Yoga parses its own bodies, so it is mounted before any body parser.
   // A browser's GET gets GraphiQL, a static page served here rather than by Yoga, which can cut
@@ -53,12 +57,12 @@ export function buildApp(runtime: AppRuntime): express.Express {
   // three: `{"error": "Service Unavailable"}` reads as an error in each of them.
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     if (isDatabaseOutage(error)) {
-      logDatabaseOutage(`${req.method} ${req.originalUrl.split('?')[0]}`, error);
+      logDatabaseOutage(runtime.logger, `${req.method} ${req.originalUrl.split('?')[0]}`, error, requestIdOf(req));
       res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
       return sendJson(res, 503, { error: 'Service Unavailable' });
     }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) console.error(error);
+    if (status === 500) runtime.logger.error({ type: 'error', requestId: requestIdOf(req), err: error }, 'Unhandled error; answered 500');
     sendJson(res, status, { error: status === 500 ? 'Internal Server Error' : String(error.message ?? 'Bad Request') });
   };
   app.use(onError);

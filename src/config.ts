@@ -56,7 +56,19 @@ export interface Config {
    * so tests can purge rows that a test server wrote at its own clock. Never allowed in production.
    */
   cliNowMs: number | null;
+  logLevel: LogLevel;
+  /** `json`: one JSON object per line (production); `pretty`: pino-pretty, for a terminal. */
+  logFormat: 'json' | 'pretty';
+  /** Bearer token that opens GET /metrics on the main port; null leaves /metrics unserved there. */
+  metricsToken: string | null;
+  /** A separate listener serving only /metrics; null: none. */
+  metricsPort: number | null;
+  metricsHost: string;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const MIN_METRICS_TOKEN_CHARS = 16;
 
 export const HB_AUTH_TYPES = ['auth', 'basic_auth', 'session_auth', 'session_exp_auth', 'session_db_auth'] as const;
 export type HbAuthType = (typeof HB_AUTH_TYPES)[number];
@@ -163,6 +175,11 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlFieldSuggestions: flag('GRAPHQL_FIELD_SUGGESTIONS', !production),
     hbAuthType: null,
     cliNowMs: null,
+    logLevel: 'info',
+    logFormat: 'json',
+    metricsToken: read('METRICS_TOKEN') ?? null,
+    metricsPort: read('METRICS_PORT') === undefined ? null : integer(['METRICS_PORT'], 0, (n) => (n >= 0 && n <= 65535 ? null : 'must be 0-65535')),
+    metricsHost: read('METRICS_HOST') ?? '127.0.0.1',
   };
   const now = read('HANGAR_NOW');
   if (now !== undefined) {
@@ -170,6 +187,19 @@ export function loadConfig(env: Env = process.env): Config {
     if (production) problems.push('HANGAR_NOW is for tests and may not be set when NODE_ENV=production');
     else if (Number.isNaN(ms)) problems.push(`HANGAR_NOW must be an ISO 8601 time or epoch milliseconds, got "${now}"`);
     else config.cliNowMs = ms;
+  }
+  const logLevel = read('LOG_LEVEL')?.toLowerCase();
+  if (logLevel !== undefined) {
+    if ((LOG_LEVELS as readonly string[]).includes(logLevel)) config.logLevel = logLevel as LogLevel;
+    else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const logFormat = read('LOG_FORMAT')?.toLowerCase();
+  if (logFormat !== undefined) {
+    if (logFormat === 'json' || logFormat === 'pretty') config.logFormat = logFormat;
+    else problems.push(`LOG_FORMAT must be json or pretty, got "${logFormat}"`);
+  }
+  if (config.metricsToken !== null && (config.metricsToken.length < MIN_METRICS_TOKEN_CHARS || !/^[\x21-\x7e]+$/.test(config.metricsToken))) {
+    problems.push(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_CHARS} printable ASCII characters without spaces`);
   }
   const authType = read('AUTH_TYPE');
   if (authType !== undefined) {

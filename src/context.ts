@@ -1,5 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Orm } from './db/orm';
+import type { Logger } from './observability/logger';
+import type { Metrics } from './observability/metrics';
+import { requestAudit } from './observability/auditSink';
+import { setRequestUser } from './observability/requestState';
 import { readCredentials, type Credentials } from './auth/credentials';
 import { clearedSessionCookie } from './auth/sessionCookie';
 import { looksLikeJwt, type TokenKeys } from './auth/tokens';
@@ -18,7 +22,10 @@ export interface AppRuntime {
   clock: Clock;
   tokenKeys: TokenKeys;
   requests: RequestTracker;
-  audit: AuditLog;
+  logger: Logger;
+  metrics: Metrics;
+  /** Also handed every auth event (tests collect them); they are logged and counted either way. */
+  audit?: AuditLog;
 }
 
 export interface ResponseHeaderSink {
@@ -43,7 +50,7 @@ export interface ContextRequest {
 }
 
 export async function createContext(runtime: AppRuntime, req: ContextRequest, res: ResponseHeaderSink): Promise<RequestContext> {
-  const { config, clock, tokenKeys, audit } = runtime;
+  const { config, clock, tokenKeys } = runtime;
   const em = runtime.orm.em.fork();
   const credentials = readCredentials(req.headers, config.sessionName, looksLikeJwt);
   const ctx: RequestContext = {
@@ -51,7 +58,7 @@ export async function createContext(runtime: AppRuntime, req: ContextRequest, re
     config,
     clock,
     tokenKeys,
-    audit,
+    audit: requestAudit(runtime, req),
     clientIp: req.ip ?? 'unknown',
     credentials,
     viewer: null,
@@ -61,6 +68,7 @@ export async function createContext(runtime: AppRuntime, req: ContextRequest, re
   };
   try {
     ctx.viewer = await resolveViewer(ctx, credentials);
+    if (ctx.viewer) setRequestUser(req, ctx.viewer.user.id);
   } catch (error) {
     if (!(error instanceof UnauthenticatedError || error instanceof RateLimitedError)) throw error;
     ctx.authError = error;

@@ -50,12 +50,12 @@ export function healthRouter(runtime: AppRuntime): Router {
       .track(databaseAnswers(runtime))
       .then(
         () => {
-          if (ready === false) console.error('Readiness: the database answers again');
+          if (ready === false) runtime.logger.info({ type: 'readiness' }, 'Readiness: the database answers again');
           ready = true;
           sendJson(res, 200, { status: 'ready' });
         },
         (error: unknown) => {
-          if (ready !== false) console.error(`Readiness: the database does not answer: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
+          if (ready !== false) runtime.logger.error({ type: 'readiness', err: error }, 'Readiness: the database does not answer');
           ready = false;
           res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
           sendJson(res, 503, { status: 'unavailable' });

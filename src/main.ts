@@ -6,20 +6,22 @@ import { reportReady, superviseWorkers, workerStartOptions } from './workers';
 
 /** `prefix` names the process in its log lines when it is one of several workers. */
 function closeOnSignals(running: RunningServer, prefix = ''): void {
+  const { logger } = running.runtime;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${prefix}${signal} received, finishing open requests`);
+    logger.info(`${prefix}${signal} received, finishing open requests`);
     const force = setTimeout(() => {
-      console.error(`${prefix}Shutdown took longer than 10 s; exiting`);
+      logger.error(`${prefix}Shutdown took longer than 10 s; exiting`);
       process.exit(1);
     }, 10_000);
     force.unref();
+    // close() flushes the log; process.exit() writes out anything logged after that.
     running.close().then(
       () => process.exit(0),
       (error) => {
-        console.error(error);
+        logger.error({ err: error }, `${prefix}Shutdown failed`);
         process.exit(1);
       },
     );
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   }
   const running = await startServer(config);
   closeOnSignals(running);
-  console.log(`Hangar listening on ${running.url} (GraphQL and GraphiQL at ${running.url}/graphql)`);
+  running.runtime.logger.info(`Hangar listening on ${running.url} (GraphQL and GraphiQL at ${running.url}/graphql)`);
 }
 
 main().catch((error) => {

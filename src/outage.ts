@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from './db/unavailable';
 
 // A request that failed because the database is unreachable or did not answer in time gets 503
@@ -28,6 +29,6 @@ function reason(error: unknown): string {
   return typeof current?.code === 'string' ? `${words} (${current.code})` : words;
 }
 
-export function logDatabaseOutage(where: string, error: unknown): void {
-  console.error(`Database unavailable, answered 503 (${where}): ${reason(error)}`);
+export function logDatabaseOutage(logger: Logger, where: string, error: unknown, requestId?: string): void {
+  logger.error({ type: 'outage', requestId }, `Database unavailable, answered 503 (${where}): ${reason(error)}`);
 }

@@ -1,9 +1,16 @@
+import cluster from 'node:cluster';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { buildApp } from './app';
 import { setHashConcurrency, warmPasswordHasher } from './auth/passwords';
+import { clusterMetricsSource } from './observability/clusterMetrics';
+import { createLogger, flushLogger, type DestinationStream } from './observability/logger';
+import { Metrics } from './observability/metrics';
+import { metricsHandler, metricsListener } from './observability/metricsEndpoint';
+import { requestObserver } from './observability/requestLog';
+import { trackExpressRoutes } from './observability/requestState';
 import { loadTokenKeys } from './services/tokenKeys';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -11,12 +18,16 @@ import type { AppRuntime } from './context';
 import { seedDemoData } from './db/demoData';
 import { initORM, type OrmOptions } from './db/orm';
 import { RequestTracker } from './requestTracker';
-import { jsonLineAuditLog, type AuditLog } from './services/authEvents';
+import type { AuditLog } from './services/authEvents';
 
 export interface StartOptions extends OrmOptions {
   clock?: Clock;
-  /** Where auth events go; JSON lines on stdout by default. */
+  /** Also handed every auth event, besides the log (tests collect them). */
   audit?: AuditLog;
+  /** Where log lines go instead of stdout (tests read them). */
+  logDestination?: DestinationStream;
+  /** A cluster worker: /metrics answers with every worker's metrics, collected by the primary. */
+  clusterWorker?: boolean;
   /** Seed the demo data into an empty database; defaults to config.seedDemo. */
   seed?: boolean;
 }
@@ -26,6 +37,8 @@ export interface RunningServer {
   port: number;
   runtime: AppRuntime;
   server: Server;
+  /** The METRICS_PORT listener's URL, when there is one. */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -58,26 +71,54 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const tokenKeys = await loadTokenKeys(em, config, clock);
     if (options.seed ?? config.seedDemo) await seedDemoData(em, clock);
     await warmPasswordHasher();
-    const audit = options.audit ?? jsonLineAuditLog(clock);
-    const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker(), audit };
-    const server = buildApp(runtime).listen(config.port, config.host);
+    const logger = createLogger(config, options.logDestination);
+    const metrics = new Metrics(orm);
+    if (options.clusterWorker) metrics.scrape = clusterMetricsSource(metrics.registry);
+    const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker(), logger, metrics, audit: options.audit };
+    const app = buildApp(runtime);
+    trackExpressRoutes(app);
+    const observe = requestObserver(logger, metrics);
+    const server = createServer((req, res) => {
+      observe(req, res);
+      app(req, res);
+    });
+    server.listen(config.port, config.host);
     server.on('clientError', answerUnparsableRequest);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const urlOf = (address: string, at: number) => {
+      const host = address.includes(':') ? `[${address}]` : address;
+      return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${at}`;
+    };
+    let metricsServer: Server | null = null;
+    if (config.metricsPort !== null) {
+      metricsServer = createServer(metricsListener(metricsHandler(metrics, config.metricsToken, logger)));
+      metricsServer.listen(config.metricsPort, config.metricsHost);
+      try {
+        await once(metricsServer, 'listening');
+      } catch (error) {
+        server.close();
+        throw error;
+      }
+    }
+    const closeServer = (s: Server) => new Promise<void>((resolve, reject) => s.close((err) => (err ? reject(err) : resolve())));
     let closing: Promise<void> | undefined;
     return {
-      url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+      url: urlOf(config.host, port),
       port,
       runtime,
       server,
+      metricsUrl: metricsServer ? urlOf(config.metricsHost, (metricsServer.address() as AddressInfo).port) : null,
       close: () =>
         (closing ??= (async () => {
           server.closeIdleConnections();
-          await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+          metricsServer?.closeIdleConnections();
+          await Promise.all([closeServer(server), metricsServer && closeServer(metricsServer)]);
           // A client may hang up while its handler still awaits the database.
           await runtime.requests.idle();
           await orm.close();
+          metrics.close();
+          await flushLogger(logger);
         })()),
     };
   } catch (error) {

@@ -4,8 +4,9 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import { seedDemoData } from './db/demoData';
 import { initORM } from './db/orm';
+import { serveClusterMetrics } from './observability/clusterMetrics';
+import { createLogger } from './observability/logger';
 import type { RunningServer, StartOptions } from './server';
-import { jsonLineAuditLog } from './services/authEvents';
 
 // A worker that dies before it has served this long counts toward the crash-loop guard.
 const QUICK_DEATH_MS = 10_000;
@@ -22,12 +23,11 @@ const isReadyMessage = (message: unknown): message is ReadyMessage =>
   typeof message === 'object' && message !== null && (message as ReadyMessage).hangar === 'ready';
 
 /**
- * How a worker starts: the primary has already migrated and seeded. Auth events carry the
- * worker's pid, so an operator can tell which process handled a request.
+ * How a worker starts: the primary has already migrated and seeded. Every log line carries the
+ * worker's pid (pino's `pid`), so an operator can tell which process handled a request.
  */
 export function workerStartOptions(): StartOptions {
-  const audit = jsonLineAuditLog(systemClock);
-  return { migrate: false, seed: false, audit: (event) => audit(Object.assign({ pid: process.pid }, event)) };
+  return { migrate: false, seed: false, clusterWorker: true };
 }
 
 /** In a worker: tells the primary that this worker listens. */
@@ -52,7 +52,9 @@ async function prepareDatabase(config: Config): Promise<void> {
  * port, replaces workers that die, and on SIGTERM or SIGINT drains them all and exits.
  */
 export async function superviseWorkers(config: Config): Promise<void> {
+  const logger = createLogger(config);
   await prepareDatabase(config);
+  serveClusterMetrics();
 
   const live = new Set<Worker>();
   const readyAt = new Map<Worker, number>();
@@ -64,18 +66,18 @@ export async function superviseWorkers(config: Config): Promise<void> {
   const fork = () => {
     const worker = cluster.fork();
     live.add(worker);
-    console.log(`Worker ${worker.process.pid} starting`);
+    logger.info(`Worker ${worker.process.pid} starting`);
   };
 
   const stop = (why: string, code: number) => {
     if (stopping) return;
     stopping = true;
     exitCode = code;
-    console.log(`${why}; stopping ${live.size} worker(s)`);
+    logger.info(`${why}; stopping ${live.size} worker(s)`);
     if (live.size === 0) process.exit(exitCode);
     for (const worker of live) worker.process.kill('SIGTERM');
     setTimeout(() => {
-      console.error(`Workers took longer than ${DRAIN_TIMEOUT_MS / 1000} s to stop; killing them`);
+      logger.error(`Workers took longer than ${DRAIN_TIMEOUT_MS / 1000} s to stop; killing them`);
       for (const worker of live) worker.process.kill('SIGKILL');
       process.exit(1);
     }, DRAIN_TIMEOUT_MS).unref();
@@ -84,10 +86,10 @@ export async function superviseWorkers(config: Config): Promise<void> {
   cluster.on('message', (worker, message) => {
     if (!isReadyMessage(message) || stopping) return;
     readyAt.set(worker, Date.now());
-    console.log(`Worker ${worker.process.pid} ready`);
+    logger.info(`Worker ${worker.process.pid} ready`);
     if (!announced && readyAt.size === config.webConcurrency) {
       announced = true;
-      console.log(
+      logger.info(
         `Hangar listening on ${message.url} (GraphQL and GraphiQL at ${message.url}/graphql; ${config.webConcurrency} workers, primary pid ${process.pid})`,
       );
     }
@@ -99,7 +101,7 @@ export async function superviseWorkers(config: Config): Promise<void> {
     readyAt.delete(worker);
     const how = `Worker ${worker.process.pid} ${signal ? `killed by ${signal}` : `exited with code ${code}`}`;
     if (stopping) {
-      console.log(how);
+      logger.info(how);
       // A worker killed by the signal before it set up its own handlers was not serving anyway.
       if (code !== 0 && signal !== 'SIGTERM') exitCode = 1;
       if (live.size === 0) process.exit(exitCode);
@@ -115,7 +117,7 @@ export async function superviseWorkers(config: Config): Promise<void> {
       stop(`${how}; ${quickDeaths} workers in a row died within ${QUICK_DEATH_MS / 1000} s of starting, giving up`, 1);
       return;
     }
-    console.log(`${how}; starting a replacement`);
+    logger.info(`${how}; starting a replacement`);
     fork();
   });
 

@@ -7,7 +7,7 @@ import { connectionRefused, killStarted, processExists, readyWorkerPids, startMa
 // When workers cannot be kept running, the cluster primary gives up with exit code 1 rather than
 // forking replacements forever.
 
-const startingPids = (output: string) => [...output.matchAll(/^Worker (\d+) starting$/gm)].map((match) => Number(match[1]));
+const startingPids = (output: string) => [...output.matchAll(/"msg":"Worker (\d+) starting"/g)].map((match) => Number(match[1]));
 
 const databases = [tempSqliteDatabase(), tempSqliteDatabase()];
 afterAll(async () => {

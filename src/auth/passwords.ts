@@ -17,11 +17,19 @@ let dummyHash: Promise<string> | undefined;
 class HashGate {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Told how long each operation waited for its turn, in seconds (metrics). */
+  readonly waitObservers = new Set<(seconds: number) => void>();
   constructor(public limit: number) {}
 
+  get stats(): HashGateStats {
+    return { running: this.running, waiting: this.waiting.length, limit: this.limit };
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
+    const queuedAt = performance.now();
     if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running += 1;
+    for (const observe of this.waitObservers) observe((performance.now() - queuedAt) / 1000);
     try {
       return await work();
     } finally {
@@ -32,7 +40,24 @@ class HashGate {
   }
 }
 
+export interface HashGateStats {
+  running: number;
+  waiting: number;
+  limit: number;
+}
+
 const gate = new HashGate(1);
+
+/** argon2 operations running and queued right now, in this process. */
+export function hashGateStats(): HashGateStats {
+  return gate.stats;
+}
+
+/** Calls `observer` with each argon2 operation's queue wait, in seconds; returns the unsubscribe. */
+export function observeHashWaits(observer: (seconds: number) => void): () => void {
+  gate.waitObservers.add(observer);
+  return () => gate.waitObservers.delete(observer);
+}
 
 /** How many argon2 operations may use the thread pool at once (ARGON2_CONCURRENCY). */
 export function setHashConcurrency(limit: number): void {

@@ -2,11 +2,12 @@ import type { Request, Response } from 'express';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
-import { createLogger, createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { createContext, type AppRuntime, type RequestContext } from '../context';
 import { armorConfig, resultSizeLimit } from './limits';
 import { clientErrorsFromParsers, jsonErrorBodies } from './wireErrors';
-import { isDatabaseOutage, logDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from '../outage';
+import { isDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from '../outage';
+import { MaskedErrors, observabilityPlugin, yogaLogger } from './observability';
 import { rateLimitedGraphQLError } from '../schema/errors';
 import { RateLimitedError } from '../services/errors';
 import { schema } from '../schema';
@@ -33,21 +34,6 @@ function serviceUnavailableError(error: unknown): GraphQLError {
   });
 }
 
-/** Yoga logs every error it masks with its stack; an outage gets one line instead. */
-function yogaLogger(): YogaLogger {
-  const logger = createLogger();
-  return {
-    ...logger,
-    error: (...args) => {
-      const [error] = args;
-      if (args.length === 1 && isDatabaseOutage(error)) {
-        const path = error instanceof GraphQLError && error.path ? ` ${error.path.join('.')}` : '';
-        logDatabaseOutage(`graphql${path}`, error);
-      } else logger.error(...args);
-    },
-  };
-}
-
 interface ServerContext {
   req: Request;
   res: Response;
@@ -55,6 +41,7 @@ interface ServerContext {
 
 /** Yoga at /graphql. */
 export function createGraphQLServer(runtime: AppRuntime) {
+  const masked = new MaskedErrors();
   return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -69,7 +56,8 @@ export function createGraphQLServer(runtime: AppRuntime) {
       const origin = request.headers.get('origin');
       return origin !== null && runtime.config.corsOrigins.includes(origin) ? { origin, credentials: true } : false;
     },
-    logging: yogaLogger(),
+    // Errors masked below are logged once, with their request's id, by observabilityPlugin.
+    logging: yogaLogger(runtime.logger, masked),
     maskedErrors: {
       isDev: false,
       // Throttling is a status the client must see (429 + Retry-After), not an internal error.
@@ -77,11 +65,13 @@ export function createGraphQLServer(runtime: AppRuntime) {
       // Errors from the context factory (verifying credentials) arrive here unwrapped.
       maskError: (error, message, isDev) => {
         if (error instanceof GraphQLError && error.originalError instanceof RateLimitedError) return rateLimitedGraphQLError(error.originalError, error);
-        if (isDatabaseOutage(error)) return serviceUnavailableError(error);
-        return maskError(error, message, isDev);
+        const replacement = isDatabaseOutage(error) ? serviceUnavailableError(error) : maskError(error, message, isDev);
+        if (replacement !== error) masked.remember(replacement, error);
+        return replacement;
       },
     },
     plugins: [
+      observabilityPlugin(runtime.logger, runtime.metrics, masked),
       clientErrorsFromParsers,
       jsonErrorBodies,
       // JSON bodies are never "simple" requests; GET and form-encoded requests must carry a CSRF header.

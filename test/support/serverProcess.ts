@@ -84,9 +84,17 @@ export async function killStarted(): Promise<void> {
   );
 }
 
-/** The pids of the `Worker <pid> ready` lines a cluster primary printed, in order. */
+/** The pids of the `Worker <pid> ready` log lines a cluster primary wrote, in order. */
 export function readyWorkerPids(output: string): number[] {
-  return [...output.matchAll(/^Worker (\d+) ready$/gm)].map((match) => Number(match[1]));
+  return [...output.matchAll(/"msg":"Worker (\d+) ready"/g)].map((match) => Number(match[1]));
+}
+
+/** The JSON log lines in a process's output. */
+export function logLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** The auth event JSON lines in a process's output. */

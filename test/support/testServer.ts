@@ -29,8 +29,12 @@ export interface TestServer {
   databaseUrl: string;
   clock: TestClock;
   running: RunningServer;
-  /** Auth events the server logged, instead of printing them. */
+  /** Auth events the server logged. */
   events: (AuthEvent & { ip: string })[];
+  /** Every log line the server wrote, parsed (nothing goes to stdout). */
+  logs: Record<string, unknown>[];
+  /** The same lines as written. */
+  rawLogs: string[];
   close(): Promise<void>;
 }
 
@@ -50,9 +54,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATABASE_URL: databaseUrl,
   });
   const events: TestServer['events'] = [];
+  const rawLogs: string[] = [];
+  let parsed: Record<string, unknown>[] = [];
+  const logDestination = { write: (line: string) => void rawLogs.push(line) };
   let running: RunningServer;
   try {
-    running = await startServer(config, { clock: clock.now, onQuery: options.onQuery, audit: (event) => events.push(event) });
+    running = await startServer(config, { clock: clock.now, onQuery: options.onQuery, audit: (event) => events.push(event), logDestination });
   } catch (error) {
     await temp?.cleanup();
     throw error;
@@ -63,6 +70,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     running,
     events,
+    rawLogs,
+    get logs() {
+      if (parsed.length < rawLogs.length) parsed = parsed.concat(rawLogs.slice(parsed.length).map((line) => JSON.parse(line) as Record<string, unknown>));
+      return parsed;
+    },
     close: async () => {
       await running.close();
       await temp?.cleanup();
