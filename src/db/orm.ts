@@ -3,12 +3,10 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
-import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from '../config';
 import { entities } from '../entities';
 import { describeDatabase, parseDatabaseUrl, type DatabaseTarget } from './databaseUrl';
-import { migrationsFor } from './migrations';
-import { migrationStatus, runMigrations } from './migrate';
+import { migrationStatus, runMigrations, upToDate } from './migrate';
 import { isDatabaseUnavailable } from './unavailable';
 
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -134,8 +132,8 @@ export async function initORM(config: Config, options: OrmOptions = {}): Promise
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    extensions: [Migrator],
-    migrations: { migrationsList: migrationsFor(target.kind), snapshot: false, transactional: true, allOrNothing: true, silent: true },
+    // The migrator registers itself when first needed (src/db/migrate.ts).
+    migrations: { snapshot: false, transactional: true, allOrNothing: true, silent: true },
     debug: options.onQuery ? ['query'] : false,
     logger: options.onQuery ? (message) => options.onQuery!(message) : undefined,
   })) as Orm;
@@ -175,6 +173,7 @@ async function waitForDatabase(orm: Orm, target: DatabaseTarget, seconds: number
 
 /** With migrations off at start, a database that is behind the code is refused rather than served. */
 async function refuseUnmigrated(orm: Orm, target: DatabaseTarget): Promise<void> {
+  if (await upToDate(orm)) return;
   const { pending } = await migrationStatus(orm);
   if (pending.length > 0) {
     throw new DatabaseStartupError(
