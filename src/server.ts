@@ -52,12 +52,15 @@ function answerUnparsableRequest(error: Error & { code?: string }, socket: Duple
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   setHashConcurrency(config.argon2Concurrency);
+  // argon2 runs on libuv's threads, so the dummy hash is computed while the database opens.
+  const warmed = warmPasswordHasher();
+  warmed.catch(() => undefined); // awaited before listening; this keeps an early failure from going unhandled
   const orm = await initORM(config, options);
   try {
     const em = orm.em.fork();
     const tokenKeys = await loadTokenKeys(em, config, clock);
     if (options.seed ?? config.seedDemo) await seedDemoData(em, clock);
-    await warmPasswordHasher();
+    await warmed;
     const audit = options.audit ?? jsonLineAuditLog(clock);
     const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker(), audit };
     const server = buildApp(runtime).listen(config.port, config.host);
