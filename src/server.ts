@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { AppRuntime } from './context';
 import { seedDemoData } from './db/demoData';
 import { initORM, type OrmOptions } from './db/orm';
+import { listenError } from './listenError';
 import { RequestTracker } from './requestTracker';
 import { jsonLineAuditLog, type AuditLog } from './services/authEvents';
 
@@ -65,7 +66,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker(), audit };
     const server = buildApp(runtime).listen(config.port, config.host);
     server.on('clientError', answerUnparsableRequest);
-    await once(server, 'listening');
+    await once(server, 'listening').catch((error: NodeJS.ErrnoException) => {
+      throw listenError(error, config);
+    });
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     let closing: Promise<void> | undefined;
