@@ -9,14 +9,14 @@ export function listenError(error: NodeJS.ErrnoException, config: Pick<Config, '
   const where = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   switch (error.code) {
     case 'EADDRINUSE':
-      return new ListenError(`Cannot listen on ${where}: the port is already in use (another Hangar, or another program); set PORT to a free one`);
+      return new ListenError(`Cannot listen on ${where}: the port is already in use (EADDRINUSE); set PORT to a free one`);
     case 'EACCES':
-      return new ListenError(`Cannot listen on ${where}: permission denied (ports below 1024 need privileges); set PORT to 1024 or above`);
+      return new ListenError(`Cannot listen on ${where}: permission denied (EACCES; ports below 1024 need privileges); set PORT to 1024 or above`);
     case 'EADDRNOTAVAIL':
-      return new ListenError(`Cannot listen on ${where}: ${config.host} is not an address of this machine; check HOST`);
+      return new ListenError(`Cannot listen on ${where}: ${config.host} is not an address of this machine (EADDRNOTAVAIL); check HOST`);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ListenError(`Cannot listen on ${where}: the host name ${config.host} does not resolve; check HOST`);
+      return new ListenError(`Cannot listen on ${where}: the host name ${config.host} does not resolve (${error.code}); check HOST`);
     default:
       return error;
   }

@@ -38,6 +38,8 @@ function database(): TestDatabase & { file: string } {
 }
 
 const STACK_LINE = /\n\s+at /;
+// Three processes start one after the other (the primary, then two workers at once).
+const CLUSTER_TIMEOUT_MS = 60_000;
 
 /** Resolves once `check` holds, checking every 20 ms; fails after `ms`. */
 async function eventually(check: () => boolean, what: string, ms = 10_000): Promise<void> {
@@ -126,7 +128,7 @@ describe('errors an operator meets, with the compiled build: one line and exit c
   it('the port is in use', async () => {
     const { port } = await occupiedPort();
     const server = startBuilt(build.main, { PORT: String(port), DATABASE_URL: database().url });
-    await expectOneLine(server, new RegExp(`^Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use .*set PORT to a free one\\n$`));
+    await expectOneLine(server, new RegExp(`^Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\); set PORT to a free one\\n$`));
   });
 
   it('the port is in use, with worker processes: every worker stops and the primary exits 1', async () => {
@@ -135,12 +137,12 @@ describe('errors an operator meets, with the compiled build: one line and exit c
     await expectOneLine(server, new RegExp(`\\nCannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`));
     expect(server.output()).toMatch(/exited with code 1 before every worker listened/);
     expect(descendants(server.child.pid!)).toEqual([]);
-  });
+  }, CLUSTER_TIMEOUT_MS);
 
   it('HOST is not an address of this machine', async () => {
     // 192.0.2.0/24 is reserved for documentation: no machine has it.
     const server = startBuilt(build.main, { PORT: '0', HOST: '192.0.2.1', DATABASE_URL: database().url });
-    await expectOneLine(server, /^Cannot listen on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address of this machine; check HOST\n$/);
+    await expectOneLine(server, /^Cannot listen on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address of this machine \(EADDRNOTAVAIL\); check HOST\n$/);
   });
 
   it('the SQLite path cannot be written', async () => {
@@ -187,8 +189,8 @@ describe('npm start', () => {
   it('SIGTERM to npm stops the server it started', () => stopsEverything('SIGTERM', 'npm'));
   it('SIGINT to npm stops the server it started', () => stopsEverything('SIGINT', 'npm'));
   it('SIGTERM to the node process stops it, and npm exits with it', () => stopsEverything('SIGTERM', 'node'));
-  it('SIGTERM to npm stops the cluster primary and both workers (WEB_CONCURRENCY=2)', () => stopsEverything('SIGTERM', 'npm', { WEB_CONCURRENCY: '2' }));
-  it('SIGINT to npm stops the cluster primary and both workers (WEB_CONCURRENCY=2)', () => stopsEverything('SIGINT', 'npm', { WEB_CONCURRENCY: '2' }));
+  it('SIGTERM to npm stops the cluster primary and both workers (WEB_CONCURRENCY=2)', () => stopsEverything('SIGTERM', 'npm', { WEB_CONCURRENCY: '2' }), CLUSTER_TIMEOUT_MS);
+  it('SIGINT to npm stops the cluster primary and both workers (WEB_CONCURRENCY=2)', () => stopsEverything('SIGINT', 'npm', { WEB_CONCURRENCY: '2' }), CLUSTER_TIMEOUT_MS);
 
   it('builds on a fresh clone, and rebuilds when a source file changed, so it never runs older code', async () => {
     const project = copyOfProject();
