@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppRuntime } from './context';
-import { graphiqlOffPage, graphiqlPage, wantsGraphiQL } from './graphql/graphiqlPage';
+import { graphiqlOffPage, graphiqlPage, wantsGraphiQL, type GraphiQLPage } from './graphql/graphiqlPage';
 import { graphqlBodyLimit } from './graphql/bodyLimit';
 import { GRAPHQL_PATH, graphqlRequestUrl } from './graphql/requestUrl';
 import { createGraphQLServer } from './graphql/server';
@@ -37,11 +37,15 @@ export function buildApp(runtime: AppRuntime): express.Express {
   // Yoga parses its own bodies, so it is mounted before any body parser.
   // A browser's GET gets GraphiQL, a static page served here rather than by Yoga, which can cut
   // the connection under a large response when the request also carried a body it did not read.
-  const graphiql = runtime.config.graphqlIntrospection ? graphiqlPage('Hangar GraphiQL') : graphiqlOffPage('Hangar GraphiQL');
+  let graphiql: Promise<GraphiQLPage> | undefined;
+  const graphiqlFor = () =>
+    (graphiql ??= runtime.config.graphqlIntrospection ? graphiqlPage('Hangar GraphiQL') : Promise.resolve(graphiqlOffPage('Hangar GraphiQL')));
   const yoga = createGraphQLServer(runtime);
-  app.all(GRAPHQL_PATH, graphqlRequestUrl(), graphqlBodyLimit(runtime.config.bodyLimitBytes), (req, res) => {
+  app.all(GRAPHQL_PATH, graphqlRequestUrl(), graphqlBodyLimit(runtime.config.bodyLimitBytes), (req, res, next) => {
     if (wantsGraphiQL(req.method, req.headers.accept)) {
-      res.set({ 'Content-Security-Policy': graphiql.contentSecurityPolicy, ETag: graphiql.etag }).type('html').send(graphiql.html);
+      graphiqlFor().then((page) => {
+        res.set({ 'Content-Security-Policy': page.contentSecurityPolicy, ETag: page.etag }).type('html').send(page.html);
+      }, next);
       return;
     }
     return runtime.requests.track(Promise.resolve(yoga(req, res, { req, res })));

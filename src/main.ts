@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig } from './config';
 import { DatabaseStartupError } from './db/orm';
+import { ListenError } from './listenError';
 import { startServer, type RunningServer } from './server';
 import { reportReady, superviseWorkers, workerStartOptions } from './workers';
 
@@ -45,6 +46,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError || error instanceof DatabaseStartupError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof DatabaseStartupError || error instanceof ListenError ? error.message : error);
   process.exit(1);
 });

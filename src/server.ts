@@ -17,6 +17,7 @@ import type { Config } from './config';
 import type { AppRuntime } from './context';
 import { seedDemoData } from './db/demoData';
 import { initORM, type OrmOptions } from './db/orm';
+import { listenError } from './listenError';
 import { RequestTracker } from './requestTracker';
 import type { AuditLog } from './services/authEvents';
 
@@ -65,12 +66,15 @@ function answerUnparsableRequest(error: Error & { code?: string }, socket: Duple
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   setHashConcurrency(config.argon2Concurrency);
+  // argon2 runs on libuv's threads, so the dummy hash is computed while the database opens.
+  const warmed = warmPasswordHasher();
+  warmed.catch(() => undefined); // awaited before listening; this keeps an early failure from going unhandled
   const orm = await initORM(config, options);
   try {
     const em = orm.em.fork();
     const tokenKeys = await loadTokenKeys(em, config, clock);
     if (options.seed ?? config.seedDemo) await seedDemoData(em, clock);
-    await warmPasswordHasher();
+    await warmed;
     const logger = createLogger(config, options.logDestination);
     const metrics = new Metrics(orm);
     if (options.clusterWorker) metrics.scrape = clusterMetricsSource(metrics.registry);
@@ -84,7 +88,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     server.listen(config.port, config.host);
     server.on('clientError', answerUnparsableRequest);
-    await once(server, 'listening');
+    await once(server, 'listening').catch((error: NodeJS.ErrnoException) => {
+      throw listenError(error, config);
+    });
     const { port } = server.address() as AddressInfo;
     const urlOf = (address: string, at: number) => {
       const host = address.includes(':') ? `[${address}]` : address;

@@ -2,6 +2,8 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
 import sqlite3 from 'sqlite3';
 import type { DatabaseTarget } from './databaseUrl';
+import { engineOf } from './engine';
+import { MIGRATION_NAMES } from './migrations/names';
 
 type AnyOrm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
 
@@ -20,21 +22,49 @@ const LOCK_WAIT_MS = 120_000;
  * Returns the names applied.
  */
 export async function runMigrations(orm: AnyOrm, target: DatabaseTarget): Promise<string[]> {
+  // Migrations commit all together, so a database that has them all has nothing to wait for.
+  if (await upToDate(orm)) return [];
   return withMigrationLock(orm, target, async () => {
-    const applied = await orm.getMigrator().up();
+    const applied = await (await migrator(orm)).up();
     return applied.map((migration) => migration.name);
   });
 }
 
 export async function migrationStatus(orm: AnyOrm): Promise<MigrationStatus> {
-  const migrator = orm.getMigrator();
+  const loaded = await migrator(orm);
   // One after the other: each first creates the migrations table if it is missing.
-  const executed = await migrator.getExecutedMigrations();
-  const pending = await migrator.getPendingMigrations();
+  const executed = await loaded.getExecutedMigrations();
+  const pending = await loaded.getPendingMigrations();
   return {
     executed: executed.map((row) => ({ name: row.name, executedAt: row.executed_at ? new Date(row.executed_at) : null })),
     pending: pending.map((migration) => migration.name),
   };
+}
+
+/** Whether the database has recorded every migration; false also when it has no migrations table yet. */
+export async function upToDate(orm: AnyOrm): Promise<boolean> {
+  const table = orm.config.get('migrations').tableName ?? 'mikro_orm_migrations';
+  let rows: { name: string }[];
+  try {
+    rows = await orm.em.getConnection().execute<{ name: string }[]>(`select name from ${orm.em.getPlatform().quoteIdentifier(table)}`);
+  } catch {
+    return false;
+  }
+  const executed = new Set(rows.map((row) => row.name));
+  return MIGRATION_NAMES.every((name) => executed.has(name));
+}
+
+/**
+ * MikroORM's migrator and the migration classes, loaded on first use: at start they are only
+ * needed when something is pending (they take about 80 ms to load).
+ */
+async function migrator(orm: AnyOrm) {
+  if (!orm.config.getExtension('@mikro-orm/migrator')) {
+    const [{ Migrator }, { migrationsFor }] = await Promise.all([import('@mikro-orm/migrations'), import('./migrations')]);
+    orm.config.set('migrations', { ...orm.config.get('migrations'), migrationsList: migrationsFor(engineOf(orm.em)) });
+    Migrator.register(orm);
+  }
+  return orm.getMigrator();
 }
 
 async function withMigrationLock<T>(orm: AnyOrm, target: DatabaseTarget, work: () => Promise<T>): Promise<T> {

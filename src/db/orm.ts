@@ -3,14 +3,10 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
-import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { Config } from '../config';
 import { entities } from '../entities';
 import { describeDatabase, parseDatabaseUrl, type DatabaseTarget } from './databaseUrl';
-import { migrationsFor } from './migrations';
-import { migrationStatus, runMigrations } from './migrate';
+import { migrationStatus, runMigrations, upToDate } from './migrate';
 import { isDatabaseUnavailable } from './unavailable';
 
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -54,8 +50,10 @@ async function applyPragmas(connection: SqliteConnection): Promise<void> {
   }
 }
 
-function engineOptions(config: Config, target: DatabaseTarget): Options {
+/** Each engine's driver is loaded only when used: PostgreSQL's (with pg) takes 40 ms to load. */
+async function engineOptions(config: Config, target: DatabaseTarget): Promise<Options> {
   if (target.kind === 'sqlite') {
+    const { SqliteDriver } = await import('@mikro-orm/sqlite');
     return {
       driver: SqliteDriver,
       dbName: target.file,
@@ -68,6 +66,7 @@ function engineOptions(config: Config, target: DatabaseTarget): Options {
       },
     };
   }
+  const { PostgreSqlDriver } = await import('@mikro-orm/postgresql');
   const url = new URL(target.url);
   // 0 turns the bounds off (a long migration run by an operator).
   const timeout = config.databaseStatementTimeoutMs;
@@ -128,13 +127,13 @@ export async function initORM(config: Config, options: OrmOptions = {}): Promise
   const target = parseDatabaseUrl(config.databaseUrl);
   if (target.kind === 'sqlite') prepareSqliteFile(target.file);
   const orm = (await MikroORM.init({
-    ...engineOptions(config, target),
+    ...(await engineOptions(config, target)),
     entities,
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    extensions: [Migrator],
-    migrations: { migrationsList: migrationsFor(target.kind), snapshot: false, transactional: true, allOrNothing: true, silent: true },
+    // The migrator registers itself when first needed (src/db/migrate.ts).
+    migrations: { snapshot: false, transactional: true, allOrNothing: true, silent: true },
     debug: options.onQuery ? ['query'] : false,
     logger: options.onQuery ? (message) => options.onQuery!(message) : undefined,
   })) as Orm;
@@ -174,6 +173,7 @@ async function waitForDatabase(orm: Orm, target: DatabaseTarget, seconds: number
 
 /** With migrations off at start, a database that is behind the code is refused rather than served. */
 async function refuseUnmigrated(orm: Orm, target: DatabaseTarget): Promise<void> {
+  if (await upToDate(orm)) return;
   const { pending } = await migrationStatus(orm);
   if (pending.length > 0) {
     throw new DatabaseStartupError(

@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { engineOf } from './engine';
 
 /**
  * After rows were inserted with explicit ids, moves each table's id sequence past the largest id,
@@ -7,7 +7,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
  * the largest id.
  */
 export async function resetIdSequences(em: SqlEntityManager, tables: string[]): Promise<void> {
-  if (!(em.getDriver() instanceof PostgreSqlDriver)) return;
+  if (engineOf(em) !== 'postgresql') return;
   for (const table of tables) {
     await em.execute(`select setval(pg_get_serial_sequence('${table}', 'id'), coalesce((select max(id) from "${table}"), 0) + 1, false)`);
   }

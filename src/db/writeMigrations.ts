@@ -58,6 +58,6 @@ export async function writeMigrations(name: string | undefined, adminUrl = ADMIN
     writeFileSync(file, migrationSource(className, drift[kind]));
     console.log(`wrote ${file} (${drift[kind].length} statements)`);
   }
-  console.log(`Review both, then add ${className} to both lists in src/db/migrations/index.ts.`);
+  console.log(`Review both, then add ${className} to MIGRATION_NAMES in src/db/migrations/names.ts and to both lists in src/db/migrations/index.ts.`);
   return 0;
 }

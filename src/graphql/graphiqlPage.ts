@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 
 export interface GraphiQLPage {
   html: string;
@@ -56,8 +55,12 @@ function withPolicy(html: string, directives: string[]): GraphiQLPage {
   return { html, contentSecurityPolicy: directives.join('; '), etag };
 }
 
-/** GraphiQL with every asset inlined from the installed package: it works with no internet. */
-export function graphiqlPage(title: string): GraphiQLPage {
+/**
+ * GraphiQL with every asset inlined from the installed package: it works with no internet. The
+ * package is 9 MB of JavaScript, so it is loaded on the first request for the page, not at start.
+ */
+export async function graphiqlPage(title: string): Promise<GraphiQLPage> {
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
   const rendered = renderGraphiQL({ title, shouldPersistHeaders: false, defaultQuery: EXAMPLE_OPERATIONS });
   const html = rendered.replace('<div id="root"></div>', `<div id="root"></div>\n      <script>${FORGET_SAVED_HEADERS}</script>`);
   const scriptHashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 
-// `npm start` runs src/main.ts with tsx; these helpers drive that entry point as real processes.
+// These helpers drive the server as real processes: src/main.ts through tsx (startMain), the
+// compiled build (startBuilt), or `npm start` itself (startNpm).
 
 /** The PostgreSQL admin connection for tests that need PostgreSQL whatever the suite's engine. */
 export const POSTGRES_ADMIN_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -31,11 +33,38 @@ export interface ServerProcess {
 const started = new Set<ChildProcess>();
 
 export function startMain(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  return startProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
+}
+
+/** `node <entry>`: the compiled build (see buildInto). */
+export function startBuilt(entry: string, env: Record<string, string>): ServerProcess {
+  return startProcess(process.execPath, [entry], env);
+}
+
+/**
+ * `npm start` in a process group of its own (as a shell starts a job), so that a test can find
+ * everything it started by the group, and killStarted can end all of it.
+ */
+export function startNpm(env: Record<string, string>, cwd?: string): ServerProcess {
+  return startProcess('npm', ['start'], env, { ownGroup: true, cwd });
+}
+
+const groupLeaders = new Set<ChildProcess>();
+
+function startProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  { ownGroup = false, cwd }: { ownGroup?: boolean; cwd?: string } = {},
+): ServerProcess {
+  const child = spawn(command, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownGroup,
+    cwd,
   });
   started.add(child);
+  if (ownGroup) groupLeaders.add(child);
   let output = '';
   const watchers = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -73,8 +102,12 @@ export function startMain(env: Record<string, string>): ServerProcess {
   return { child, listening, exited, output: () => output, waitFor };
 }
 
-/** SIGKILLs every process started here that is still running; for afterAll. */
+/** SIGKILLs every process started here that is still running (with its group, for startNpm); for afterAll. */
 export async function killStarted(): Promise<void> {
+  for (const leader of groupLeaders) {
+    if (processGroup(leader.pid!).length > 0) process.kill(-leader.pid!, 'SIGKILL');
+  }
+  groupLeaders.clear();
   await Promise.all(
     [...started].map((child) => {
       const gone = new Promise((resolve) => child.once('exit', resolve));
@@ -82,6 +115,54 @@ export async function killStarted(): Promise<void> {
       return gone;
     }),
   );
+}
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  state: string;
+}
+
+/** Every live process, from /proc (zombies, which have exited and only wait to be reaped, left out). */
+function processTable(): ProcStat[] {
+  const table: ProcStat[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+    const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (state !== 'Z') table.push({ pid: Number(name), ppid: Number(ppid), pgid: Number(pgid), state: state! });
+  }
+  return table;
+}
+
+/** The pids of every live descendant of `pid` (children, their children, ...). */
+export function descendants(pid: number): number[] {
+  const table = processTable();
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const entry of table) {
+      if (entry.ppid === parent) {
+        found.push(entry.pid);
+        walk(entry.pid);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** The pids of the live processes in process group `pgid`. */
+export function processGroup(pgid: number): number[] {
+  return processTable()
+    .filter((entry) => entry.pgid === pgid)
+    .map((entry) => entry.pid);
 }
 
 /** The pids of the `Worker <pid> ready` log lines a cluster primary wrote, in order. */

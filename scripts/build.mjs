@@ -1,0 +1,105 @@
+// Compiles the TypeScript entry points to plain JavaScript in dist/ (`npm run build`), which
+// production runs with `node dist/main.js`. `npm start` runs this with --if-stale first, so it
+// never runs a build older than src/.
+//
+//   node scripts/build.mjs [--if-stale] [--outdir DIR]
+//
+// Our own code is bundled, one file per entry; packages stay in node_modules and load from there
+// as they do under tsx. Code that is only sometimes needed (the migrator, GraphiQL) is split into
+// chunks that load on first use.
+
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The programs, each compiled to dist/ under the same path (src/cli/db.ts → dist/cli/db.js). */
+const ENTRIES = ['src/main.ts', 'src/cli/db.ts'];
+/** Built once they exist (written on other branches). */
+const ENTRIES_WHEN_PRESENT = ['src/cli/hangar.ts'];
+
+/** What a build depends on: its hash is recorded in the output and compared by --if-stale. */
+const INPUTS = ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
+const STAMP = '.build-stamp';
+// A running server may still load chunks of the build before, so those are kept for a while.
+const KEEP_OLD_CHUNKS_MS = 24 * 60 * 60 * 1000;
+
+function filesUnder(path) {
+  const full = join(ROOT, path);
+  if (!existsSync(full)) return [];
+  if (!statSync(full).isDirectory()) return [path];
+  return readdirSync(full, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((entry) => filesUnder(join(path, entry.name)));
+}
+
+/** A digest of every input file's path and content. */
+export function sourceHash() {
+  const hash = createHash('sha256');
+  for (const file of INPUTS.flatMap(filesUnder)) hash.update(`${file}\0`).update(readFileSync(join(ROOT, file))).update('\0');
+  return hash.digest('hex');
+}
+
+export function entries() {
+  return [...ENTRIES, ...ENTRIES_WHEN_PRESENT.filter((entry) => existsSync(join(ROOT, entry)))];
+}
+
+/** Whether `outdir` holds a complete build of the sources as they are now. */
+export function upToDate(outdir, hash = sourceHash()) {
+  const stamp = join(outdir, STAMP);
+  return existsSync(stamp) && readFileSync(stamp, 'utf8') === hash;
+}
+
+export async function buildTo(outdir) {
+  const hash = sourceHash();
+  // The stamp goes first, so a build cut short is never taken for a complete one.
+  rmSync(join(outdir, STAMP), { force: true });
+  // Loaded here: the check that nothing changed is all that `npm start` needs most of the time.
+  const { build } = await import('esbuild');
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: entries(),
+    outbase: 'src',
+    outdir,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  pruneOldChunks(outdir, new Set(Object.keys(result.metafile.outputs).map((file) => resolve(ROOT, file))));
+  writeFileSync(join(outdir, STAMP), hash);
+}
+
+function pruneOldChunks(outdir, current) {
+  const chunks = join(outdir, 'chunks');
+  if (!existsSync(chunks)) return;
+  for (const name of readdirSync(chunks)) {
+    const file = join(chunks, name);
+    if (!current.has(file) && Date.now() - statSync(file).mtimeMs > KEEP_OLD_CHUNKS_MS) rmSync(file);
+  }
+}
+
+async function cli(args) {
+  const at = args.indexOf('--outdir');
+  const outdir = resolve(at >= 0 ? args[at + 1] : join(ROOT, 'dist'));
+  if (args.includes('--if-stale') && upToDate(outdir)) return;
+  const started = Date.now();
+  await buildTo(outdir);
+  console.error(`built ${entries().join(', ')} into ${relative(process.cwd(), outdir) || '.'} in ${Date.now() - started} ms`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  cli(process.argv.slice(2)).catch((error) => {
+    // esbuild has already printed the errors with their source lines.
+    console.error(`build failed: ${error.message.split('\n')[0]}`);
+    process.exit(1);
+  });
+}
