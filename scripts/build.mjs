@@ -16,9 +16,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The programs, each compiled to dist/ under the same path (src/cli/db.ts → dist/cli/db.js). */
-const ENTRIES = ['src/main.ts', 'src/cli/db.ts'];
-/** Built once they exist (written on other branches). */
-const ENTRIES_WHEN_PRESENT = ['src/cli/hangar.ts'];
+const ENTRIES = ['src/main.ts', 'src/cli/db.ts', 'src/cli/hangar.ts'];
 
 /** What a build depends on: its hash is recorded in the output and compared by --if-stale. */
 const INPUTS = ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
@@ -43,7 +41,7 @@ export function sourceHash() {
 }
 
 export function entries() {
-  return [...ENTRIES, ...ENTRIES_WHEN_PRESENT.filter((entry) => existsSync(join(ROOT, entry)))];
+  return ENTRIES;
 }
 
 /** Whether `outdir` holds a complete build of the sources as they are now. */

@@ -198,7 +198,7 @@ describe('npm start', () => {
     const db = database();
     const first = startNpm({ PORT: '0', DATABASE_URL: db.url }, project.root);
     await first.listening;
-    expect(first.output()).toMatch(/built src\/main\.ts, src\/cli\/db\.ts into dist/);
+    expect(first.output()).toMatch(/built src\/main\.ts, src\/cli\/db\.ts, src\/cli\/hangar\.ts into dist/);
     process.kill(first.child.pid!, 'SIGTERM');
     await first.exited;
 
