@@ -5,7 +5,11 @@ import type { Response } from 'express';
 // Layout is not part of the contract (decision 6), but matching it keeps documented
 // Content-Lengths and copied transcripts identical.
 
+// Printable ASCII other than " and \, which quote() copies as it is.
+const VERBATIM = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/;
+
 function quote(value: string): string {
+  if (VERBATIM.test(value)) return `"${value}"`;
   let out = '"';
   for (const char of value) {
     const code = char.codePointAt(0)!;
@@ -44,6 +48,18 @@ function encode(value: unknown, indent: string): string {
 export function flaskJson(value: unknown): string {
   return `${encode(value, '')}\n`;
 }
+
+/**
+ * Flask's layout of a top-level array, built piece by piece (streamJsonArray): `open` + the items,
+ * each `item(value)`, joined by `separator` + `close` is what flaskJson gives for the whole array,
+ * when it has items ("[]\n" when it has none).
+ */
+export const flaskJsonArray = {
+  open: '[\n',
+  item: (value: unknown) => `  ${encode(value, '  ')}`,
+  separator: ', \n',
+  close: '\n]\n',
+} as const;
 
 /** Sends a Flask-style JSON body with `Content-Type: application/json` and no charset. */
 export function sendJson(res: Response, status: number, body: unknown): void {
