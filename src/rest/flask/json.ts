@@ -38,11 +38,15 @@ function encode(value: unknown, indent: string): string {
     if (value.length === 0) return '[]';
     return `[\n${value.map((item) => inner + encode(item, inner)).join(', \n')}\n${indent}]`;
   }
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([key, item]) => `${inner}${quote(key)}: ${encode(item, inner)}`).join(', \n')}\n${indent}}`;
+  // Sorted by UTF-16 code units (sort()'s default order), undefined members left out.
+  const object = value as Record<string, unknown>;
+  let out = '';
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item === undefined) continue;
+    out += `${out === '' ? '{\n' : ', \n'}${inner}${quote(key)}: ${encode(item, inner)}`;
+  }
+  return out === '' ? '{}' : `${out}\n${indent}}`;
 }
 
 export function flaskJson(value: unknown): string {

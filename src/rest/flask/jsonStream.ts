@@ -20,6 +20,7 @@ function writable(res: Response): Promise<void> {
  * sends, without holding it all: each batch is encoded and written as it arrives, and the next one
  * is read only once the socket has taken the last (backpressure). A list that fits in the first
  * batch is sent as sendJson sends it, with its Content-Length. `batchSize` tells a full batch.
+ * The next batch is read while the socket takes the last one, so reading overlaps sending.
  *
  * A failure before the first byte is thrown, for the router's error mapper. After it, the status
  * is sent: the error is logged and the connection closed, so the client sees a cut-off body rather
@@ -45,13 +46,20 @@ export async function streamJsonArray<T>(
     return;
   }
   const encode = (items: T[]) => items.map((item) => flaskJsonArray.item(toJson(item))).join(flaskJsonArray.separator);
+  // The next batch is read while the socket drains the last one: at most two are held at once.
+  let pending = iterator.next();
+  // Handled here so that a failure while the socket drains is no unhandled rejection; awaiting
+  // `pending` below still throws it.
+  pending.catch(() => {});
   try {
     let more = res.write(flaskJsonArray.open + encode(first.value));
     for (;;) {
       if (!more) await writable(res);
       if (res.destroyed) return;
-      const next = await iterator.next();
+      const next = await pending;
       if (next.done) break;
+      pending = iterator.next();
+      pending.catch(() => {});
       more = res.write(flaskJsonArray.separator + encode(next.value));
     }
     res.end(flaskJsonArray.close);
@@ -59,6 +67,9 @@ export async function streamJsonArray<T>(
     console.error(`${req.method} ${req.originalUrl.split('?')[0]}: failed after the response began; connection closed`, error);
     res.destroy();
   } finally {
-    await iterator.return?.();
+    await pending.then(
+      () => iterator.return?.(),
+      () => undefined,
+    );
   }
 }

@@ -123,7 +123,7 @@ const removeUser: RestHandler = async (ctx, req, res) => {
 };
 
 /** Rows per query of the unpaginated list: small enough that encoding one never stalls the event loop. */
-const LIST_BATCH = 1000;
+const LIST_BATCH = 500;
 
 const listShips: RestHandler = async (ctx, req, res) => {
   await streamJsonArray(req, res, shipBatches(ctx, LIST_BATCH), LIST_BATCH, shipJson);
