@@ -34,8 +34,8 @@ export function authenticatePassword(ctx: ServiceContext, identifier: string, pa
 /**
  * Basic user:password on a request (any dialect), which clients may send on every request: as
  * authenticatePassword, through the verified-password cache unless PASSWORD_CACHE=0. Logins that
- * mint tokens or sessions, and password changes, do not use it: see the README's "Verified-password
- * cache".
+ * post the password in their body, and password changes, do not use it: see the README's
+ * "Verified-password cache".
  */
 export function authenticateBasic(ctx: ServiceContext, identifier: string, password: string): Promise<User> {
   return authenticate(ctx, identifier, password, 'login', verifiedPasswords(ctx.config));
