@@ -47,6 +47,12 @@ export interface Config {
   corsOrigins: string[];
   /** argon2 operations allowed on the thread pool at once (which SQLite shares). */
   argon2Concurrency: number;
+  /** Remember recent successful Basic password checks (src/auth/verifiedPasswords.ts); off runs argon2 on every one. */
+  passwordCache: boolean;
+  /** Most (stored hash, password digest) pairs the cache holds; the least recently used go first. */
+  passwordCacheSize: number;
+  /** How long a verified pair is trusted without argon2. */
+  passwordCacheTtlSeconds: number;
   graphqlIntrospection: boolean;
   graphqlFieldSuggestions: boolean;
   /** HB's AUTH_TYPE: when set, the only mechanism /api/v1 accepts. Null accepts them all. */
@@ -171,6 +177,9 @@ export function loadConfig(env: Env = process.env): Config {
     // Leave a core for the event loop, shared among the workers; `npm run bench:flood` measures
     // what a password flood costs token requests.
     argon2Concurrency: integer(['ARGON2_CONCURRENCY'], Math.max(1, Math.floor((availableParallelism() - 1) / webConcurrency)), positive),
+    passwordCache: flag('PASSWORD_CACHE', true),
+    passwordCacheSize: integer(['PASSWORD_CACHE_SIZE'], 10_000, positive),
+    passwordCacheTtlSeconds: integer(['PASSWORD_CACHE_TTL'], 600, positive),
     graphqlIntrospection: flag('GRAPHQL_INTROSPECTION', !production),
     graphqlFieldSuggestions: flag('GRAPHQL_FIELD_SUGGESTIONS', !production),
     hbAuthType: null,

@@ -8,6 +8,10 @@ export const MAX_PASSWORD_BYTES = 1024;
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 let dummyHash: Promise<string> | undefined;
+let verifications = 0;
+
+/** argon2 verifications this process has run (tests see what the verified-password cache saves). */
+export const argon2Verifications = (): number => verifications;
 
 /**
  * argon2 runs on libuv's thread pool, which SQLite queries share. Unbounded, a flood of password
@@ -104,9 +108,11 @@ export async function verifyPassword(hash: string | null, password: string): Pro
     if (legacy && (await gate.run(() => verifyLegacyHash(legacy, password)))) return true;
     dummyHash ??= hashPassword('hangar-dummy-password');
     const dummy = await dummyHash;
+    verifications += 1;
     await gate.run(() => argon2.verify(dummy, password));
     return false;
   }
+  verifications += 1;
   try {
     return await gate.run(() => argon2.verify(hash, password));
   } catch {

@@ -1,9 +1,11 @@
 import { verifyPassword } from '../auth/passwords';
+import { VerifiedPasswordCache } from '../auth/verifiedPasswords';
+import type { Config } from '../config';
 import type { Credentials } from '../auth/credentials';
 import { User } from '../entities';
 import type { Viewer } from './viewer';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
-import { forgetAttempt, recordAttempt, resetCount, throttledAddress } from './rateLimits';
+import { currentLockouts, forgetAttempt, recordAttempt, resetCount, throttledAddress } from './rateLimits';
 import { upgradeLegacyPassword } from './legacyPasswords';
 import type { ServiceContext } from './serviceContext';
 import { isFresh } from './tokens';
@@ -29,19 +31,35 @@ import { checkPassword, throwIfInvalid } from './validation';
  * A password stored in a legacy format (imported from a Flask original) is checked the same way,
  * and replaced by its argon2id hash once it matched (`upgradeLegacyPassword`).
  */
-export async function authenticatePassword(
+export function authenticatePassword(ctx: ServiceContext, identifier: string, password: string, lookup: 'login' | 'email' = 'login'): Promise<User> {
+  return authenticate(ctx, identifier, password, lookup, null);
+}
+
+/**
+ * Basic user:password on a request (any dialect), which clients may send on every request: as
+ * authenticatePassword, through the verified-password cache unless PASSWORD_CACHE=0. Logins that
+ * post the password in their body, and password changes, do not use it: see the README's
+ * "Verified-password cache".
+ */
+export function authenticateBasic(ctx: ServiceContext, identifier: string, password: string): Promise<User> {
+  return authenticate(ctx, identifier, password, 'login', verifiedPasswords(ctx.config));
+}
+
+async function authenticate(
   ctx: ServiceContext,
   identifier: string,
   password: string,
-  lookup: 'login' | 'email' = 'login',
+  lookup: 'login' | 'email',
+  cache: VerifiedPasswordCache | null,
 ): Promise<User> {
   const address = throttledAddress(ctx.clientIp);
   const ipKey = `password:ip:${address}`;
-  const ip = await recordAttempt(ctx, ipKey, ctx.config.rateLimitPerIp);
-  if (!ip.allowed) throw throttled(ctx, identifier, 'ip', ip.retryAfterSeconds);
-  // Looked up before the account is counted, so every identifier of an account shares one count.
+  // Looked up before anything is counted, so every identifier of an account shares one count.
   const candidate = identifier === '' || (lookup === 'email' && !identifier.includes('@')) ? null : await findUserForLogin(ctx, identifier);
   const accountKey = `password:account:${JSON.stringify(candidate ? [address, 'user', candidate.id] : [address, identifier])}`;
+  if (cache && candidate && cache.has(candidate.passwordHash, password, ctx.clock())) return cachedSuccess(ctx, identifier, candidate, ipKey, accountKey);
+  const ip = await recordAttempt(ctx, ipKey, ctx.config.rateLimitPerIp);
+  if (!ip.allowed) throw throttled(ctx, identifier, 'ip', ip.retryAfterSeconds);
   const account = await recordAttempt(ctx, accountKey, ctx.config.rateLimitPerAccount);
   if (!account.allowed) throw throttled(ctx, identifier, 'account', account.retryAfterSeconds);
 
@@ -51,10 +69,45 @@ export async function authenticatePassword(
     ctx.audit({ event: 'login_failed', identifier, reason, ip: ctx.clientIp });
     throw new UnauthenticatedError(reason);
   }
+  cache?.add(candidate.passwordHash, password, ctx.clock());
   await Promise.all([resetCount(ctx, accountKey), forgetAttempt(ctx, ipKey, ip)]);
   await upgradeLegacyPassword(ctx, candidate, password);
   ctx.audit({ event: 'login_succeeded', userId: candidate.id, method: 'password', ip: ctx.clientIp });
   return candidate;
+}
+
+const caches = new WeakMap<Config, VerifiedPasswordCache>();
+
+/** The cache of one running server (one Config each), or null when PASSWORD_CACHE=0. */
+function verifiedPasswords(config: Config): VerifiedPasswordCache | null {
+  if (!config.passwordCache) return null;
+  let cache = caches.get(config);
+  if (!cache) caches.set(config, (cache = new VerifiedPasswordCache({ maxEntries: config.passwordCacheSize, ttlMs: config.passwordCacheTtlSeconds * 1000 })));
+  return cache;
+}
+
+/**
+ * A cache hit: the password matches the account's current stored hash, as argon2 found within the
+ * TTL. The throttle's outcome for it is kept without its writes. The full path counts an attempt on
+ * both keys before argon2 so that concurrent guesses cannot race past the limits, and on success
+ * gives the address's attempt back and forgets the account's count, so a right password leaves the
+ * address's log as it was and the account's empty. A hit cannot be a guess, so it has nothing to
+ * race with; what it must still do is be refused while either key is locked out, as the full path
+ * refuses a right password then, before argon2 (one read of both logs, the same test as
+ * recordAttempt's), and then forget the account's count, which costs a write only when there is one.
+ * One difference: a hit does not hold a slot while in flight, so parallel Basic requests with a
+ * cached password are not limited to RATE_LIMIT_PER_ACCOUNT at once.
+ */
+async function cachedSuccess(ctx: ServiceContext, identifier: string, user: User, ipKey: string, accountKey: string): Promise<User> {
+  const [ip, account] = await currentLockouts(ctx, [
+    { key: ipKey, limit: ctx.config.rateLimitPerIp },
+    { key: accountKey, limit: ctx.config.rateLimitPerAccount },
+  ]);
+  if (ip!.retryAfterSeconds > 0) throw throttled(ctx, identifier, 'ip', ip!.retryAfterSeconds);
+  if (account!.retryAfterSeconds > 0) throw throttled(ctx, identifier, 'account', account!.retryAfterSeconds);
+  if (account!.logged) await resetCount(ctx, accountKey);
+  ctx.audit({ event: 'login_succeeded', userId: user.id, method: 'password', ip: ctx.clientIp });
+  return user;
 }
 
 function throttled(ctx: ServiceContext, identifier: string, scope: 'ip' | 'account', retryAfterSeconds: number): RateLimitedError {

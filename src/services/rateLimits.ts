@@ -66,6 +66,31 @@ export async function recordAttempt(ctx: ServiceContext, rawKey: string, limit: 
   return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)), entry };
 }
 
+/**
+ * Whether an attempt on each key would be refused now, without counting one: each key's seconds
+ * until it would be allowed (0 when it would), and whether the key has a log at all. One read, no
+ * write; for attempts that cannot be guesses (see authenticatePassword's cache hit).
+ */
+export async function currentLockouts(ctx: ServiceContext, keys: { key: string; limit: number }[]): Promise<{ retryAfterSeconds: number; logged: boolean }[]> {
+  const digests = keys.map(({ key }) => stored(key));
+  const rows = await ctx.em
+    .getConnection()
+    .execute<{ key: string; attempts: string }[]>(`select "key", attempts from rate_limit_buckets where "key" in (${digests.map(() => '?').join(', ')})`, digests);
+  const now = ctx.clock();
+  const windowMs = ctx.config.rateLimitWindowSeconds * 1000;
+  return keys.map(({ limit }, index) => {
+    const attempts = rows.find((row) => row.key === digests[index])?.attempts;
+    if (attempts === undefined) return { retryAfterSeconds: 0, logged: false };
+    // The same test as recordAttempt's statement: refused when the log is full and its oldest
+    // counted entry is still in the window.
+    const full = limit * ENTRY;
+    const start = attempts.length - full;
+    const oldest = attempts.slice(start, start + TIME_DIGITS);
+    const refused = start >= 0 && oldest > timeText(now - windowMs);
+    return { retryAfterSeconds: refused ? Math.max(1, Math.ceil((Number(oldest) + windowMs - now) / 1000)) : 0, logged: true };
+  });
+}
+
 /** Takes an attempt back out of the key's log (one that turned out not to count). */
 export async function forgetAttempt(ctx: ServiceContext, rawKey: string, attempt: Attempt): Promise<void> {
   if (!attempt.allowed) return;

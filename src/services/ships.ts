@@ -78,10 +78,49 @@ function shipWhere(filter: ShipFilter): FilterQuery<Ship> {
   return where;
 }
 
-/** All ships in id order, for dialects without pagination. */
-export async function allShips(ctx: ServiceContext): Promise<Ship[]> {
-  return ctx.em.find(Ship, {}, { orderBy: { id: 'asc' } });
+/** A ship's listed fields, read without an entity (shipBatches). */
+export interface ShipRow extends ShipInput {
+  id: number;
 }
+
+/**
+ * All ships in id order, `batchSize` at a time, for dialects without pagination, whose lists are too long to hold at once: keyset pages
+ * (`id > last`) on the primary key, one plain query each through the connection, no entities. Every
+ * ship that exists throughout the read appears once, in order; unlike one big select it is not a
+ * snapshot (a transaction would hold SQLite's one connection for the whole read).
+ */
+export async function* shipBatches(ctx: ServiceContext, batchSize: number): AsyncGenerator<ShipRow[]> {
+  const connection = ctx.em.getConnection();
+  let last = 0;
+  for (;;) {
+    const rows = await connection.execute<RawShip[]>(
+      'select id, affiliation, category, crew, length, manufacturer, model, ship_class, roles from ships where id > ? order by id limit ?',
+      [last, batchSize],
+    );
+    if (rows.length === 0) return;
+    yield rows.map(shipRow);
+    if (rows.length < batchSize) return;
+    last = rows[rows.length - 1]!.id;
+  }
+}
+
+interface RawShip extends Omit<ShipRow, 'shipClass' | 'roles'> {
+  ship_class: string;
+  /** JSON text on SQLite; the pg driver parses json columns itself. */
+  roles: string | string[];
+}
+
+const shipRow = (row: RawShip): ShipRow => ({
+  id: row.id,
+  affiliation: row.affiliation,
+  category: row.category,
+  crew: row.crew,
+  length: row.length,
+  manufacturer: row.manufacturer,
+  model: row.model,
+  shipClass: row.ship_class,
+  roles: typeof row.roles === 'string' ? (JSON.parse(row.roles) as string[]) : row.roles,
+});
 
 function escapeLike(value: string): string {
   return value.replace(/[!%_]/g, (c) => `!${c}`);

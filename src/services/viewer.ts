@@ -1,7 +1,7 @@
 import type { Credentials } from '../auth/credentials';
 import type { TokenClaims } from '../auth/tokens';
 import type { Session, User } from '../entities';
-import { authenticatePassword } from './credentials';
+import { authenticateBasic } from './credentials';
 import { UnauthenticatedError } from './errors';
 import type { ServiceContext } from './serviceContext';
 import { resolveSession } from './sessions';
@@ -26,7 +26,7 @@ export async function resolveViewer(ctx: ServiceContext, credentials: Credential
     case 'malformed':
       throw new UnauthenticatedError('malformed_header');
     case 'password': {
-      const user = await authenticatePassword(ctx, credentials.identifier, credentials.password);
+      const user = await authenticateBasic(ctx, credentials.identifier, credentials.password);
       return { user, method: 'password', session: null, claims: null };
     }
     case 'token': {

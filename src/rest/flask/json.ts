@@ -5,7 +5,11 @@ import type { Response } from 'express';
 // Layout is not part of the contract (decision 6), but matching it keeps documented
 // Content-Lengths and copied transcripts identical.
 
+// Printable ASCII other than " and \, which quote() copies as it is.
+const VERBATIM = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/;
+
 function quote(value: string): string {
+  if (VERBATIM.test(value)) return `"${value}"`;
   let out = '"';
   for (const char of value) {
     const code = char.codePointAt(0)!;
@@ -34,16 +38,32 @@ function encode(value: unknown, indent: string): string {
     if (value.length === 0) return '[]';
     return `[\n${value.map((item) => inner + encode(item, inner)).join(', \n')}\n${indent}]`;
   }
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([key, item]) => `${inner}${quote(key)}: ${encode(item, inner)}`).join(', \n')}\n${indent}}`;
+  // Sorted by UTF-16 code units (sort()'s default order), undefined members left out.
+  const object = value as Record<string, unknown>;
+  let out = '';
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item === undefined) continue;
+    out += `${out === '' ? '{\n' : ', \n'}${inner}${quote(key)}: ${encode(item, inner)}`;
+  }
+  return out === '' ? '{}' : `${out}\n${indent}}`;
 }
 
 export function flaskJson(value: unknown): string {
   return `${encode(value, '')}\n`;
 }
+
+/**
+ * Flask's layout of a top-level array, built piece by piece (streamJsonArray): `open` + the items,
+ * each `item(value)`, joined by `separator` + `close` is what flaskJson gives for the whole array,
+ * when it has items ("[]\n" when it has none).
+ */
+export const flaskJsonArray = {
+  open: '[\n',
+  item: (value: unknown) => `  ${encode(value, '  ')}`,
+  separator: ', \n',
+  close: '\n]\n',
+} as const;
 
 /** Sends a Flask-style JSON body with `Content-Type: application/json` and no charset. */
 export function sendJson(res: Response, status: number, body: unknown): void {

@@ -1,11 +1,13 @@
-import type { Ship, User } from '../../entities';
+import type { User } from '../../entities';
+import type { ShipRow } from '../../services/ships';
 
 /** Decision 3/4: TX clients read `id` and `name`, RA clients read `username`. */
 export function userJson(user: User): { id: number; name: string; username: string } {
   return { id: user.id, name: user.username, username: user.username };
 }
 
-export function shipJson(ship: Ship): Record<string, unknown> {
+/** A ship entity or a row from shipBatches. */
+export function shipJson(ship: ShipRow): Record<string, unknown> {
   return {
     affiliation: ship.affiliation,
     category: ship.category,

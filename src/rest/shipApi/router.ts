@@ -3,11 +3,12 @@ import type { AppRuntime, RequestContext } from '../../context';
 import type { User } from '../../entities';
 import { authenticatePassword, passwordToSet } from '../../services/credentials';
 import { NotFoundError, UnauthenticatedError } from '../../services/errors';
-import { allShips, createShip, deleteShip, getShip, updateShip } from '../../services/ships';
+import { createShip, deleteShip, getShip, shipBatches, updateShip } from '../../services/ships';
 import { issueTokens, refreshTokens, revokeClaims, revokeToken } from '../../services/tokens';
 import { allUsers, assertSelf, deleteUser, getUser, keptCredentialOf, registerUser, updateUser } from '../../services/users';
 import { hasFormContentType, hasJsonContentType, isPlainObject, limitedBody, readJson } from '../flask/bodies';
 import { sendJson } from '../flask/json';
+import { streamJsonArray } from '../flask/jsonStream';
 import { withContext, type RestHandler } from '../flask/handler';
 import { methodNotAllowed } from '../flask/httpErrors';
 import { rejectCrossSiteAmbientWrites } from '../flask/originCheck';
@@ -121,8 +122,11 @@ const removeUser: RestHandler = async (ctx, req, res) => {
   res.status(204).end();
 };
 
-const listShips: RestHandler = async (ctx, _req, res) => {
-  sendJson(res, 200, (await allShips(ctx)).map(shipJson));
+/** Rows per query of the unpaginated list: small enough that encoding one never stalls the event loop. */
+const LIST_BATCH = 500;
+
+const listShips: RestHandler = async (ctx, req, res) => {
+  await streamJsonArray(req, res, shipBatches(ctx, LIST_BATCH), LIST_BATCH, shipJson);
 };
 
 const showShip: RestHandler = async (ctx, req, res) => {
