@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { LiveUserLookup } from './db/liveUser';
 import type { Orm } from './db/orm';
 import { readCredentials, type Credentials } from './auth/credentials';
 import { clearedSessionCookie } from './auth/sessionCookie';
@@ -17,6 +18,7 @@ export interface AppRuntime {
   config: Config;
   clock: Clock;
   tokenKeys: TokenKeys;
+  liveUsers: LiveUserLookup;
   requests: RequestTracker;
   audit: AuditLog;
 }
@@ -43,11 +45,15 @@ export interface ContextRequest {
 }
 
 export async function createContext(runtime: AppRuntime, req: ContextRequest, res: ResponseHeaderSink): Promise<RequestContext> {
-  const { config, clock, tokenKeys, audit } = runtime;
-  const em = runtime.orm.em.fork();
+  const { config, clock, tokenKeys, audit, liveUsers } = runtime;
   const credentials = readCredentials(req.headers, config.sessionName, looksLikeJwt);
+  // One forked EntityManager per request, forked on first use: the token path never needs one.
+  let em: RequestContext['em'] | undefined;
   const ctx: RequestContext = {
-    em,
+    get em() {
+      return (em ??= runtime.orm.em.fork());
+    },
+    liveUsers,
     config,
     clock,
     tokenKeys,

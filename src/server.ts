@@ -1,14 +1,15 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { buildApp } from './app';
+import { createRequestListener } from './app';
 import { setHashConcurrency, warmPasswordHasher } from './auth/passwords';
 import { loadTokenKeys } from './services/tokenKeys';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { AppRuntime } from './context';
 import { seedDemoData } from './db/demoData';
+import { createLiveUserLookup } from './db/liveUser';
 import { initORM, type OrmOptions } from './db/orm';
 import { RequestTracker } from './requestTracker';
 import { jsonLineAuditLog, type AuditLog } from './services/authEvents';
@@ -59,8 +60,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (options.seed ?? config.seedDemo) await seedDemoData(em, clock);
     await warmPasswordHasher();
     const audit = options.audit ?? jsonLineAuditLog(clock);
-    const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker(), audit };
-    const server = buildApp(runtime).listen(config.port, config.host);
+    const liveUsers = createLiveUserLookup(orm, config.databaseUrl);
+    const runtime: AppRuntime = { orm, config, clock, tokenKeys, liveUsers, requests: new RequestTracker(), audit };
+    const server = createServer(createRequestListener(runtime));
+    server.listen(config.port, config.host);
     server.on('clientError', answerUnparsableRequest);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
@@ -77,6 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
           // A client may hang up while its handler still awaits the database.
           await runtime.requests.idle();
+          await liveUsers.close();
           await orm.close();
         })()),
     };

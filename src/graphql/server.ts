@@ -64,6 +64,10 @@ export function createGraphQLServer(runtime: AppRuntime) {
     batching: false,
     // There is no Upload scalar, so multipart bodies are refused (415) rather than parsed.
     multipart: false,
+    // graphqlBodyLimit (src/graphql/bodyLimit.ts) has refused, before Yoga runs, every body over the
+    // limit and every body without a Content-Length, and node:http reads no more than that length:
+    // Yoga's own limit would only pipe each body through a stream transform to count it again.
+    maxRequestBodySize: false,
     // Yoga's default reflects any Origin with credentials; only configured origins get CORS here.
     cors: (request) => {
       const origin = request.headers.get('origin');
