@@ -47,12 +47,7 @@ export interface ContextRequest {
 export async function createContext(runtime: AppRuntime, req: ContextRequest, res: ResponseHeaderSink): Promise<RequestContext> {
   const { config, clock, tokenKeys, audit, liveUsers } = runtime;
   const credentials = readCredentials(req.headers, config.sessionName, looksLikeJwt);
-  // One forked EntityManager per request, forked on first use: the token path never needs one.
-  let em: RequestContext['em'] | undefined;
-  const ctx: RequestContext = {
-    get em() {
-      return (em ??= runtime.orm.em.fork());
-    },
+  const ctx = {
     liveUsers,
     config,
     clock,
@@ -63,8 +58,12 @@ export async function createContext(runtime: AppRuntime, req: ContextRequest, re
     viewer: null,
     authError: null,
     secure: req.secure === true,
-    setCookie: (cookie) => void res.append('Set-Cookie', cookie),
-  };
+    setCookie: (cookie: string) => void res.append('Set-Cookie', cookie),
+  } as Omit<RequestContext, 'em'> as RequestContext;
+  // One forked EntityManager per request, forked on first use: the token path never needs one.
+  // Not enumerable, so that copying the context (Yoga merges it into its own) does not fork it.
+  let em: RequestContext['em'] | undefined;
+  Object.defineProperty(ctx, 'em', { get: () => (em ??= runtime.orm.em.fork()), enumerable: false, configurable: true });
   try {
     ctx.viewer = await resolveViewer(ctx, credentials);
   } catch (error) {
@@ -74,4 +73,9 @@ export async function createContext(runtime: AppRuntime, req: ContextRequest, re
     if (credentials.kind === 'session' && error instanceof UnauthenticatedError) ctx.setCookie(clearedSessionCookie(config, ctx));
   }
   return ctx;
+}
+
+/** Gives `target` (Yoga's context object) the request's EntityManager, still forked only on first use. */
+export function shareEntityManager(ctx: RequestContext, target: object): void {
+  Object.defineProperty(target, 'em', { get: () => ctx.em, enumerable: false, configurable: true });
 }

@@ -3,7 +3,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createLogger, createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
-import { createContext, type AppRuntime, type RequestContext } from '../context';
+import { createContext, shareEntityManager, type AppRuntime, type RequestContext } from '../context';
 import { armorConfig, resultSizeLimit } from './limits';
 import { clientErrorsFromParsers, jsonErrorBodies } from './wireErrors';
 import { isDatabaseOutage, logDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from '../outage';
@@ -94,8 +94,9 @@ export function createGraphQLServer(runtime: AppRuntime) {
       resultSizeLimit,
       ...(runtime.config.graphqlIntrospection ? [] : [disableIntrospection]),
     ],
-    context: async ({ req, res }) => {
-      const ctx = await createContext(runtime, req, res);
+    context: async (initial) => {
+      const ctx = await createContext(runtime, initial.req, initial.res);
+      shareEntityManager(ctx, initial);
       if (ctx.authError instanceof RateLimitedError) throw rateLimitedGraphQLError(ctx.authError);
       if (ctx.authError) {
         // Bad credentials fail the whole request; they never fall back to anonymous.
