@@ -32,8 +32,9 @@ export function createRequestListener(runtime: AppRuntime): RequestListener {
 /** Whether a request target (origin-form, or absolute-form as Express routes it, by its path) is the GraphQL endpoint. */
 function isGraphQLTarget(url: string): boolean {
   if (url.startsWith('/')) {
-    const query = url.indexOf('?');
-    return GRAPHQL_PATH.test(query < 0 ? url : url.slice(0, query));
+    // The path ends at the query or, as Express's parser reads a target, at a fragment.
+    const end = url.search(/[?#]/);
+    return GRAPHQL_PATH.test(end < 0 ? url : url.slice(0, end));
   }
   return URL.canParse(url) && GRAPHQL_PATH.test(new URL(url).pathname);
 }
