@@ -164,15 +164,17 @@ async function main() {
       };
     }
     console.table(rows);
+    return Object.values(rows).every((row) => row.start !== 'FAIL' && row.memory !== 'FAIL');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+// Exit 0 when every entry met both targets, 1 when one missed, 2 when the bench itself failed.
 main().then(
-  () => process.exit(0),
+  (pass) => process.exit(pass ? 0 : 1),
   (error) => {
     console.error(error);
-    process.exit(1);
+    process.exit(2);
   },
 );

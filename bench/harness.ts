@@ -28,21 +28,25 @@ export function start(entry: string, env: Record<string, string>): Promise<Targe
 
 export interface Measurement {
   rps: number;
+  p50: number;
   p99: number;
 }
 
 export interface Load {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** Without a body the request is a GET. */
+  body?: string;
   connections: number;
   seconds: number;
 }
 
 export async function measure(load: Load): Promise<Measurement> {
-  const result = await autocannon({ url: load.url, method: 'POST', headers: load.headers, body: load.body, connections: load.connections, duration: load.seconds });
+  const method = load.body === undefined ? 'GET' : 'POST';
+  const result = await autocannon({ url: load.url, method, headers: load.headers, body: load.body, connections: load.connections, duration: load.seconds });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${load.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  // Total over the run rather than autocannon's mean of per-second samples, which a short run skews.
+  return { rps: result.requests.total / load.seconds, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
 export async function accessToken(hangarUrl: string): Promise<string> {
@@ -62,6 +66,43 @@ export function benchDatabaseUrl(dir: string): string {
   const url = process.env.DATABASE_URL || `sqlite:${join(dir, 'bench.sqlite')}`;
   console.log(`Hangar database: ${url.startsWith('sqlite:') ? url : redactDatabaseUrl(url)}`);
   return url;
+}
+
+/**
+ * Like benchDatabaseUrl, but a PostgreSQL URL names a server to create a scratch database on
+ * (dropped again by `drop`), so a bench never writes into a database that holds anything.
+ */
+export async function benchDatabase(dir: string, url = process.env.DATABASE_URL): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!url || url.startsWith('sqlite:')) return { url: benchDatabaseUrl(dir), drop: async () => undefined };
+  const { default: pg } = await import('pg');
+  const name = `hangar_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  console.log(`Hangar database: scratch ${redactDatabaseUrl(scratch.href)}`);
+  return {
+    url: scratch.href,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Stops a target and waits for its process (and a cluster's workers) to be gone. */
+export async function stop(target: Target): Promise<void> {
+  if (target.child.exitCode !== null || target.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => target.child.once('exit', resolve));
+  target.child.kill('SIGTERM');
+  await exited;
 }
 
 export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;

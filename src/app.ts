@@ -1,5 +1,5 @@
-import express, { type ErrorRequestHandler } from 'express';
-import helmet from 'helmet';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { AppRuntime } from './context';
 import { graphiqlOffPage, graphiqlPage, wantsGraphiQL, type GraphiQLPage } from './graphql/graphiqlPage';
 import { graphqlBodyLimit } from './graphql/bodyLimit';
@@ -8,58 +8,88 @@ import { createGraphQLServer } from './graphql/server';
 import { healthRouter } from './health';
 import { openApiRouter } from './openapi/router';
 import { METRICS_PATH, metricsHandler } from './observability/metricsEndpoint';
-import { requestIdOf } from './observability/requestState';
+import { requestIdOf, trackExpressRoutes } from './observability/requestState';
 import { isDatabaseOutage, logDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from './outage';
 import { sendJson } from './rest/flask/json';
 import { sessionApiRouter } from './rest/sessionApi/router';
 import { shipApiRouter } from './rest/shipApi/router';
 import { tokenAuthRouter } from './rest/tokenApi/router';
+import { setSecurityHeaders } from './securityHeaders';
 
-export function buildApp(runtime: AppRuntime): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', runtime.config.trustProxy);
+/**
+ * Every request's way in: a node:http listener. It sets the security headers, sends /graphql
+ * straight to Yoga (which needs nothing of Express's routing) and everything else to the Express
+ * app. A hook that must see every request (logs, metrics) is one line at the top of the returned
+ * function. `http.createServer(createRequestListener(runtime))`.
+ */
+export function createRequestListener(runtime: AppRuntime): RequestListener {
+  const app = buildApp(runtime);
+  const graphql = graphqlHandler(runtime, app);
+  return (req, res) => {
+    setSecurityHeaders(res);
+    if (isGraphQLTarget(req.url ?? '/')) graphql(req, res);
+    else app(req, res);
+  };
+}
 
-  // An API answers with data, never with a document to render: the strictest CSP fits everything
-  // but the GraphiQL page, which gets its own below.
-  app.use(
-    helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
-    }),
-  );
+/** Whether a request target (origin-form, or absolute-form as Express routes it, by its path) is the GraphQL endpoint. */
+function isGraphQLTarget(url: string): boolean {
+  if (url.startsWith('/')) {
+    // The path ends at the query or, as Express's parser reads a target, at a fragment.
+    const end = url.search(/[?#]/);
+    return GRAPHQL_PATH.test(end < 0 ? url : url.slice(0, end));
+  }
+  return URL.canParse(url) && GRAPHQL_PATH.test(new URL(url).pathname);
+}
 
-  // Load-balancer probes: no auth, no body, paths no dialect uses.
-  app.use(healthRouter(runtime));
-  app.use(openApiRouter(runtime));
-  // Without METRICS_TOKEN, /metrics is not served here (404 like any unknown path); see METRICS_PORT.
-  if (runtime.config.metricsToken !== null) app.all(METRICS_PATH, metricsHandler(runtime.metrics, runtime.config.metricsToken, runtime.logger));
-
-  // Yoga parses its own bodies, so it is mounted before any body parser.
+/**
+ * /graphql without Express's router: the request and response get Express's prototypes (what
+ * `app.handle` does, so req.ip, req.secure and res.json work as on every other path), then the
+ * URL check, the body limit, GraphiQL for a browser's GET, else Yoga.
+ */
+function graphqlHandler(runtime: AppRuntime, app: express.Express): (req: IncomingMessage, res: ServerResponse) => void {
   // A browser's GET gets GraphiQL, a static page served here rather than by Yoga, which can cut
   // the connection under a large response when the request also carried a body it did not read.
   let graphiql: Promise<GraphiQLPage> | undefined;
   const graphiqlFor = () =>
     (graphiql ??= runtime.config.graphqlIntrospection ? graphiqlPage('Hangar GraphiQL') : Promise.resolve(graphiqlOffPage('Hangar GraphiQL')));
   const yoga = createGraphQLServer(runtime);
-  app.all(GRAPHQL_PATH, graphqlRequestUrl(), graphqlBodyLimit(runtime.config.bodyLimitBytes), (req, res, next) => {
+  const checkUrl = graphqlRequestUrl();
+  const checkBody = graphqlBodyLimit(runtime.config.bodyLimitBytes);
+  const onError = errorHandler(runtime);
+  const fail = (req: Request, res: Response) => (error: unknown) => onError(error, req, res, () => undefined);
+  const serve = (req: Request, res: Response) => {
     if (wantsGraphiQL(req.method, req.headers.accept)) {
       graphiqlFor().then((page) => {
         res.set({ 'Content-Security-Policy': page.contentSecurityPolicy, ETag: page.etag }).type('html').send(page.html);
-      }, next);
+      }, fail(req, res));
       return;
     }
-    return runtime.requests.track(Promise.resolve(yoga(req, res, { req, res })));
-  });
+    runtime.requests.track(Promise.resolve(yoga(req, res, { req, res }))).catch(fail(req, res));
+  };
+  return (rawReq, rawRes) => {
+    const req = Object.setPrototypeOf(rawReq, app.request) as Request;
+    const res = Object.setPrototypeOf(rawRes, app.response) as Response;
+    req.res = res;
+    res.req = req;
+    res.locals ??= Object.create(null);
+    req.originalUrl ??= req.url;
+    try {
+      checkUrl(req, res, () => checkBody(req, res, () => serve(req, res)));
+    } catch (error) {
+      fail(req, res)(error);
+    }
+  };
+}
 
-  // REST compatibility dialects; each router parses its own bodies and refuses cross-site cookie writes.
-  app.use(sessionApiRouter(runtime));
-  app.use(shipApiRouter(runtime));
-  app.use(tokenAuthRouter(runtime));
-
-  app.use((_req, res) => sendJson(res, 404, { error: 'Not Found' }));
-  // The dialects' mappers pass on what they do not know, so a database outage lands here from all
-  // three: `{"error": "Service Unavailable"}` reads as an error in each of them.
-  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+// The dialects' mappers pass on what they do not know, so a database outage lands here from all
+// three (and from /graphql): `{"error": "Service Unavailable"}` reads as an error in each of them.
+function errorHandler(runtime: AppRuntime): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     if (isDatabaseOutage(error)) {
       logDatabaseOutage(runtime.logger, `${req.method} ${req.originalUrl.split('?')[0]}`, error, requestIdOf(req));
       res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
@@ -69,6 +99,29 @@ export function buildApp(runtime: AppRuntime): express.Express {
     if (status === 500) runtime.logger.error({ type: 'error', requestId: requestIdOf(req), err: error }, 'Unhandled error; answered 500');
     sendJson(res, status, { error: status === 500 ? 'Internal Server Error' : String(error.message ?? 'Bad Request') });
   };
-  app.use(onError);
+}
+
+/** Everything but /graphql: probes, the three REST dialects, the JSON 404 and the error mapper. */
+export function buildApp(runtime: AppRuntime): express.Express {
+  const app = express();
+  trackExpressRoutes(app);
+  app.disable('x-powered-by');
+  // API answers are not cached by ETag, so they are not hashed for one; GraphiQL sets its own.
+  app.set('etag', false);
+  app.set('trust proxy', runtime.config.trustProxy);
+
+  // Load-balancer probes: no auth, no body, paths no dialect uses.
+  app.use(healthRouter(runtime));
+  app.use(openApiRouter(runtime));
+  // Without METRICS_TOKEN, /metrics is not served here (404 like any unknown path); see METRICS_PORT.
+  if (runtime.config.metricsToken !== null) app.all(METRICS_PATH, metricsHandler(runtime.metrics, runtime.config.metricsToken, runtime.logger));
+
+  // REST compatibility dialects; each router parses its own bodies and refuses cross-site cookie writes.
+  app.use(sessionApiRouter(runtime));
+  app.use(shipApiRouter(runtime));
+  app.use(tokenAuthRouter(runtime));
+
+  app.use((_req, res) => sendJson(res, 404, { error: 'Not Found' }));
+  app.use(errorHandler(runtime));
   return app;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { LiveUserLookup } from './db/liveUser';
 import type { Orm } from './db/orm';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
@@ -21,6 +22,7 @@ export interface AppRuntime {
   config: Config;
   clock: Clock;
   tokenKeys: TokenKeys;
+  liveUsers: LiveUserLookup;
   requests: RequestTracker;
   logger: Logger;
   metrics: Metrics;
@@ -50,11 +52,10 @@ export interface ContextRequest {
 }
 
 export async function createContext(runtime: AppRuntime, req: ContextRequest, res: ResponseHeaderSink): Promise<RequestContext> {
-  const { config, clock, tokenKeys } = runtime;
-  const em = runtime.orm.em.fork();
+  const { config, clock, tokenKeys, liveUsers } = runtime;
   const credentials = readCredentials(req.headers, config.sessionName, looksLikeJwt);
-  const ctx: RequestContext = {
-    em,
+  const ctx = {
+    liveUsers,
     config,
     clock,
     tokenKeys,
@@ -64,8 +65,12 @@ export async function createContext(runtime: AppRuntime, req: ContextRequest, re
     viewer: null,
     authError: null,
     secure: req.secure === true,
-    setCookie: (cookie) => void res.append('Set-Cookie', cookie),
-  };
+    setCookie: (cookie: string) => void res.append('Set-Cookie', cookie),
+  } as Omit<RequestContext, 'em'> as RequestContext;
+  // One forked EntityManager per request, forked on first use: the token path never needs one.
+  // Not enumerable, so that copying the context (Yoga merges it into its own) does not fork it.
+  let em: RequestContext['em'] | undefined;
+  Object.defineProperty(ctx, 'em', { get: () => (em ??= runtime.orm.em.fork()), enumerable: false, configurable: true });
   try {
     ctx.viewer = await resolveViewer(ctx, credentials);
     if (ctx.viewer) setRequestUser(req, ctx.viewer.user.id);
@@ -76,4 +81,9 @@ export async function createContext(runtime: AppRuntime, req: ContextRequest, re
     if (credentials.kind === 'session' && error instanceof UnauthenticatedError) ctx.setCookie(clearedSessionCookie(config, ctx));
   }
   return ctx;
+}
+
+/** Gives `target` (Yoga's context object) the request's EntityManager, still forked only on first use. */
+export function shareEntityManager(ctx: RequestContext, target: object): void {
+  Object.defineProperty(target, 'em', { get: () => ctx.em, enumerable: false, configurable: true });
 }

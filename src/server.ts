@@ -3,19 +3,19 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { buildApp } from './app';
+import { createRequestListener } from './app';
 import { setHashConcurrency, warmPasswordHasher } from './auth/passwords';
 import { clusterMetricsSource } from './observability/clusterMetrics';
 import { createLogger, flushLogger, type DestinationStream } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { metricsHandler, metricsListener } from './observability/metricsEndpoint';
 import { requestObserver } from './observability/requestLog';
-import { trackExpressRoutes } from './observability/requestState';
 import { loadTokenKeys } from './services/tokenKeys';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { AppRuntime } from './context';
 import { seedDemoData } from './db/demoData';
+import { createLiveUserLookup } from './db/liveUser';
 import { initORM, type OrmOptions } from './db/orm';
 import { listenError } from './listenError';
 import { RequestTracker } from './requestTracker';
@@ -78,13 +78,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const logger = createLogger(config, options.logDestination);
     const metrics = new Metrics(orm);
     if (options.clusterWorker) metrics.scrape = clusterMetricsSource(metrics.registry);
-    const runtime: AppRuntime = { orm, config, clock, tokenKeys, requests: new RequestTracker(), logger, metrics, audit: options.audit };
-    const app = buildApp(runtime);
-    trackExpressRoutes(app);
+    const liveUsers = createLiveUserLookup(orm, config.databaseUrl);
+    const runtime: AppRuntime = { orm, config, clock, tokenKeys, liveUsers, requests: new RequestTracker(), logger, metrics, audit: options.audit };
+    const handle = createRequestListener(runtime);
     const observe = requestObserver(logger, metrics);
     const server = createServer((req, res) => {
       observe(req, res);
-      app(req, res);
+      handle(req, res);
     });
     server.listen(config.port, config.host);
     server.on('clientError', answerUnparsableRequest);
@@ -122,6 +122,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           await Promise.all([closeServer(server), metricsServer && closeServer(metricsServer)]);
           // A client may hang up while its handler still awaits the database.
           await runtime.requests.idle();
+          await liveUsers.close();
           await orm.close();
           metrics.close();
           await flushLogger(logger);

@@ -1,3 +1,4 @@
+import { createLiveUserLookup, type LiveUserLookup } from '../db/liveUser';
 import { systemClock, type Clock } from '../clock';
 import { loadConfig, type Config } from '../config';
 import { describeDatabase, parseDatabaseUrl } from '../db/databaseUrl';
@@ -22,6 +23,8 @@ export interface CliDatabase {
   config: Config;
   /** The database as an operator reads it, password masked. */
   description: string;
+  /** The token path's user lookup, opened on first use. */
+  liveUsers(): LiveUserLookup;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,17 @@ export async function openDatabase(io: CliIo, overrides: Partial<Config> = {}): 
   const config = { ...loadConfig(io.env), ...overrides };
   const description = describeDatabase(parseDatabaseUrl(config.databaseUrl));
   const orm = await initORM(config, { migrate: false, checkMigrations: false });
-  return { orm, config, description, close: () => orm.close() };
+  let liveUsers: LiveUserLookup | undefined;
+  return {
+    orm,
+    config,
+    description,
+    liveUsers: () => (liveUsers ??= createLiveUserLookup(orm, config.databaseUrl)),
+    close: async () => {
+      await liveUsers?.close();
+      await orm.close();
+    },
+  };
 }
 
 async function prepareSchema(io: CliIo, db: CliDatabase, access: 'read' | 'write'): Promise<void> {
@@ -70,6 +83,7 @@ export async function serviceContext(io: CliIo, db: CliDatabase): Promise<Servic
     config: db.config,
     clock,
     tokenKeys: await loadTokenKeys(em, db.config, clock),
+    liveUsers: db.liveUsers(),
     audit: jsonLineAuditLog(clock, (line) => io.stderr.write(`${line}\n`)),
     clientIp: 'cli',
   };

@@ -3,7 +3,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
-import { createContext, type AppRuntime, type RequestContext } from '../context';
+import { createContext, shareEntityManager, type AppRuntime, type RequestContext } from '../context';
 import { armorConfig, resultSizeLimit } from './limits';
 import { clientErrorsFromParsers, jsonErrorBodies } from './wireErrors';
 import { isDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from '../outage';
@@ -51,6 +51,10 @@ export function createGraphQLServer(runtime: AppRuntime) {
     batching: false,
     // There is no Upload scalar, so multipart bodies are refused (415) rather than parsed.
     multipart: false,
+    // graphqlBodyLimit (src/graphql/bodyLimit.ts) has refused, before Yoga runs, every body over the
+    // limit and every body without a Content-Length, and node:http reads no more than that length:
+    // Yoga's own limit would only pipe each body through a stream transform to count it again.
+    maxRequestBodySize: false,
     // Yoga's default reflects any Origin with credentials; only configured origins get CORS here.
     cors: (request) => {
       const origin = request.headers.get('origin');
@@ -80,8 +84,9 @@ export function createGraphQLServer(runtime: AppRuntime) {
       resultSizeLimit,
       ...(runtime.config.graphqlIntrospection ? [] : [disableIntrospection]),
     ],
-    context: async ({ req, res }) => {
-      const ctx = await createContext(runtime, req, res);
+    context: async (initial) => {
+      const ctx = await createContext(runtime, initial.req, initial.res);
+      shareEntityManager(ctx, initial);
       if (ctx.authError instanceof RateLimitedError) throw rateLimitedGraphQLError(ctx.authError);
       if (ctx.authError) {
         // Bad credentials fail the whole request; they never fall back to anonymous.

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Ship } from '../entities';
+import { viewerEntity } from '../services/viewer';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../services/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, readPageArgs } from '../services/pagination';
 import { createShip, deleteShip, getShip, listShips, updateShip } from '../services/ships';
@@ -126,7 +127,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ShipInput, required: true }) },
     authScopes: { authenticated: true },
     errors: { types: [UnauthenticatedError, ValidationError] },
-    resolve: (_root, { input }, ctx) => createShip(ctx, ctx.viewer!.user, input),
+    resolve: async (_root, { input }, ctx) => createShip(ctx, await viewerEntity(ctx, ctx.viewer!), input),
   }),
   updateShip: t.field({
     type: ShipRef,

@@ -7,12 +7,14 @@ import {
 } from '../services/errors';
 import { changePassword } from '../services/credentials';
 import { deleteUser, getUser, keptCredentialOf, listUsers, registerUser, updateUser } from '../services/users';
+import { viewerEntity, type ViewerUser } from '../services/viewer';
 import { builder } from './builder';
 import { withThrottle } from './errors';
 import { pageType } from './page';
 
 export const UserRef = builder.loadableObject('User', {
-  load: async (ids: number[], ctx) => {
+  // `me` resolves to the viewer record (services/viewer.ts), other fields to User entities.
+  load: async (ids: number[], ctx): Promise<(ViewerUser | Error)[]> => {
     const users = await ctx.em.find(User, { id: { $in: ids } });
     const byId = new Map(users.map((user) => [user.id, user]));
     return ids.map((id) => byId.get(id) ?? new Error(`User ${id} not found`));
@@ -94,8 +96,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     authScopes: { authenticated: true },
     errors: { types: [UnauthenticatedError, ValidationError, ConflictError] },
-    resolve: (_root, { input }, ctx) =>
-      updateUser(ctx, ctx.viewer!.user, {
+    resolve: async (_root, { input }, ctx) =>
+      updateUser(ctx, await viewerEntity(ctx, ctx.viewer!), {
         username: input.username ?? undefined,
         email: input.email,
         firstName: input.firstName,
@@ -112,7 +114,7 @@ builder.mutationFields((t) => ({
     authScopes: { authenticated: true },
     errors: { types: [UnauthenticatedError, ValidationError] },
     resolve: (_root, args, ctx) =>
-      withThrottle(() => changePassword(ctx, ctx.viewer!.user, args.currentPassword, args.newPassword, keptCredentialOf(ctx.viewer))),
+      withThrottle(async () => changePassword(ctx, await viewerEntity(ctx, ctx.viewer!), args.currentPassword, args.newPassword, keptCredentialOf(ctx.viewer))),
   }),
   deleteMe: t.field({
     type: DeletedUser,
@@ -121,7 +123,7 @@ builder.mutationFields((t) => ({
     errors: { types: [UnauthenticatedError] },
     resolve: async (_root, _args, ctx) => {
       const { id } = ctx.viewer!.user;
-      await deleteUser(ctx, ctx.viewer!.user);
+      await deleteUser(ctx, await viewerEntity(ctx, ctx.viewer!));
       return { id };
     },
   }),

@@ -56,7 +56,7 @@ export async function closeSession(ctx: ServiceContext, sessionId: string): Prom
   await removeSessions(ctx, session.user.id, [session.id], 'logout');
 }
 
-export async function listSessions(ctx: ServiceContext, user: User): Promise<Session[]> {
+export async function listSessions(ctx: ServiceContext, user: Pick<User, 'id'>): Promise<Session[]> {
   const now = new Date(ctx.clock());
   return ctx.em.find(
     Session,
@@ -66,7 +66,7 @@ export async function listSessions(ctx: ServiceContext, user: User): Promise<Ses
 }
 
 /** Ends one session of the user (by its numeric id), or all of them when `id` is null. */
-export async function revokeSessions(ctx: ServiceContext, user: User, id: number | null): Promise<number> {
+export async function revokeSessions(ctx: ServiceContext, user: Pick<User, 'id'>, id: number | null): Promise<number> {
   return endSessions(ctx, user, id === null ? {} : { id }, 'revoked', id);
 }
 
@@ -76,7 +76,7 @@ export async function revokeSessions(ctx: ServiceContext, user: User, id: number
  */
 export async function endSessions(
   ctx: ServiceContext,
-  user: User,
+  user: Pick<User, 'id'>,
   where: { id?: number | { $ne: number } },
   reason: 'revoked' | 'password_changed',
   required: number | null = null,

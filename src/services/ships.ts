@@ -138,12 +138,12 @@ export async function createShip(ctx: ServiceContext, creator: User | null, inpu
  * A ship with a creator may be changed or deleted by its creator only. Ships without one (demo or
  * imported data, or whose creator was deleted) stay open to any signed-in user, as in TX.
  */
-function assertMayChange(actor: User, ship: Ship): void {
+function assertMayChange(actor: Pick<User, 'id'>, ship: Ship): void {
   if (ship.createdBy && ship.createdBy.id !== actor.id) throw new ForbiddenError('Only the creator of this ship may change or delete it');
 }
 
 /** Applies the fields given; a full ShipInput replaces the ship. */
-export async function updateShip(ctx: ServiceContext, actor: User, id: number, patch: Partial<ShipInput>): Promise<Ship> {
+export async function updateShip(ctx: ServiceContext, actor: Pick<User, 'id'>, id: number, patch: Partial<ShipInput>): Promise<Ship> {
   throwIfInvalid((errors) => checkShip(errors, patch));
   const ship = await getShip(ctx, id);
   assertMayChange(actor, ship);
@@ -153,7 +153,7 @@ export async function updateShip(ctx: ServiceContext, actor: User, id: number, p
   return ship;
 }
 
-export async function deleteShip(ctx: ServiceContext, actor: User, id: number): Promise<void> {
+export async function deleteShip(ctx: ServiceContext, actor: Pick<User, 'id'>, id: number): Promise<void> {
   const ship = await getShip(ctx, id);
   assertMayChange(actor, ship);
   // Conditional on the creator read above, so a concurrent change of hands cannot slip through.

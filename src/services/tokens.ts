@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import {
   signToken,
@@ -11,6 +11,7 @@ import {
   type TokenSpec,
   type TokenType,
 } from '../auth/tokens';
+import type { LiveUser } from '../db/liveUser';
 import { RevokedToken, User } from '../entities';
 import type { Viewer } from './viewer';
 import { NotFoundError, UnauthenticatedError } from './errors';
@@ -41,7 +42,10 @@ export const sessionFamily = (sessionId: number) => `session:${sessionId}`;
 
 type Lineage = Pick<TokenSpec, 'family' | 'chain' | 'fresh' | 'jti'>;
 
-async function sign(ctx: ServiceContext, user: User, type: TokenType, lineage: Lineage, nowMs = ctx.clock()): Promise<string> {
+/** What signing reads of a user: a User entity or the token path's plain row. */
+type Signer = Pick<User, 'id' | 'uuid' | 'tokenVersion'>;
+
+async function sign(ctx: ServiceContext, user: Signer, type: TokenType, lineage: Lineage, nowMs = ctx.clock()): Promise<string> {
   const lifetime = type === 'access' ? ctx.config.accessTokenSeconds : ctx.config.refreshTokenSeconds;
   const spec: TokenSpec = { type, subject: user.uuid, identity: user.id, version: user.tokenVersion, ...lineage };
   const { token, claims } = await signToken(ctx.tokenKeys, spec, nowMs, lifetime);
@@ -63,7 +67,7 @@ export async function renewAccessToken(ctx: ServiceContext, viewer: Viewer): Pro
 }
 
 /** A password login: a new family, and a fresh access token. */
-export async function issueTokens(ctx: ServiceContext, user: User): Promise<TokenPair> {
+export async function issueTokens(ctx: ServiceContext, user: Signer): Promise<TokenPair> {
   const family = randomUUID();
   const refreshToken = await sign(ctx, user, 'refresh', { family });
   return { accessToken: await sign(ctx, user, 'access', { family, fresh: true }), refreshToken, expiresIn: ctx.config.accessTokenSeconds };
@@ -75,7 +79,8 @@ export function isFresh(ctx: ServiceContext, claims: TokenClaims): boolean {
 }
 
 export interface VerifiedToken {
-  user: User;
+  /** Plain data on the common path; a User entity when the slow path loaded one. */
+  user: LiveUser;
   claims: TokenClaims;
   /** Set when a refresh token that was already rotated comes back within the grace window: when it was rotated. */
   rotatedAt?: Date;
@@ -85,7 +90,7 @@ export interface VerifiedToken {
  * A token issued before the user's last password change is dead, except the access chain that made
  * the change (`User.keptTokenChain`), which keeps working.
  */
-function versionAccepted(user: User, claims: TokenClaims): boolean {
+function versionAccepted(user: Pick<User, 'tokenVersion' | 'keptTokenChain'>, claims: TokenClaims): boolean {
   if (claims.ver === user.tokenVersion) return true;
   return claims.type === 'access' && claims.ver === user.tokenVersion - 1 && user.keptTokenChain === claims.chain;
 }
@@ -108,12 +113,10 @@ async function checkSignature(keys: TokenKeys, token: string, type: TokenType, n
 export async function verifyToken(ctx: ServiceContext, token: string, type: TokenType): Promise<VerifiedToken> {
   const claims = await checkSignature(ctx.tokenKeys, token, type, ctx.clock());
   const keys = revocationKeys(claims);
-  // Every authenticated request comes through here: the common case costs one query, the user
-  // provided nothing covering the token is revoked. Anything else takes the checks below.
-  const live = await ctx.em.findOne(User, {
-    uuid: claims.sub,
-    [raw(`not exists (select 1 from revoked_tokens where jti in (${keys.map(() => '?').join(', ')}))`, keys)]: [],
-  });
+  // Every authenticated request comes through here: the common case costs one prepared query (the
+  // user, provided nothing covering the token is revoked) and no EntityManager. A miss (revoked,
+  // rotated, user gone, old token version) takes the checks below, which say why.
+  const live = await ctx.liveUsers.find(claims.sub, keys);
   if (live && versionAccepted(live, claims)) return { user: live, claims };
 
   const [revocations, user] = await Promise.all([

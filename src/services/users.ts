@@ -115,7 +115,7 @@ export function validateUserFields(ctx: ServiceContext, fields: { username?: str
 }
 
 /** Only the user themselves may change or delete their account through the compatibility routes. */
-export function assertSelf(actor: User, userId: number): void {
+export function assertSelf(actor: Pick<User, 'id'>, userId: number): void {
   if (actor.id !== userId) throw new ForbiddenError();
 }
 

@@ -1,6 +1,7 @@
 import type { Credentials } from '../auth/credentials';
 import type { TokenClaims } from '../auth/tokens';
-import type { Session, User } from '../entities';
+import type { LiveUser } from '../db/liveUser';
+import { User, type Session } from '../entities';
 import { authenticateBasic } from './credentials';
 import { UnauthenticatedError } from './errors';
 import type { ServiceContext } from './serviceContext';
@@ -9,8 +10,17 @@ import { verifyToken } from './tokens';
 
 export type AuthMethod = 'password' | 'token' | 'session';
 
+/**
+ * What handlers and resolvers read of the viewer: the user's columns but the password hash. On the
+ * token path it is plain data from one prepared query; a service that changes the user takes the
+ * entity from `viewerEntity`.
+ */
+export type ViewerUser = LiveUser;
+
 export interface Viewer {
-  user: User;
+  user: ViewerUser;
+  /** The User entity, when checking the credential loaded it (password, session) or `viewerEntity` did. */
+  entity: User | null;
   method: AuthMethod;
   /** Set when the request came with a session cookie. */
   session: Session | null;
@@ -27,15 +37,28 @@ export async function resolveViewer(ctx: ServiceContext, credentials: Credential
       throw new UnauthenticatedError('malformed_header');
     case 'password': {
       const user = await authenticateBasic(ctx, credentials.identifier, credentials.password);
-      return { user, method: 'password', session: null, claims: null };
+      return { user, entity: user, method: 'password', session: null, claims: null };
     }
     case 'token': {
       const { user, claims } = await verifyToken(ctx, credentials.token, 'access');
-      return { user, method: 'token', session: null, claims };
+      return { user, entity: null, method: 'token', session: null, claims };
     }
     case 'session': {
       const session = await resolveSession(ctx, credentials.sessionId);
-      return { user: session.user.getEntity(), method: 'session', session, claims: null };
+      const user = session.user.getEntity();
+      return { user, entity: user, method: 'session', session, claims: null };
     }
   }
+}
+
+/**
+ * The viewer's User entity in this request's EntityManager, for services that change or relate
+ * to it; loaded once. A user deleted since the credential was checked is `user_gone`.
+ */
+export async function viewerEntity(ctx: ServiceContext, viewer: Viewer): Promise<User> {
+  if (viewer.entity) return viewer.entity;
+  const user = await ctx.em.findOne(User, { id: viewer.user.id });
+  if (!user) throw new UnauthenticatedError('user_gone');
+  viewer.entity = user;
+  return user;
 }

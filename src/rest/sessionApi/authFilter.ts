@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { readCookie } from '../../auth/credentials';
 import type { HbAuthType } from '../../config';
 import { createContext, type AppRuntime, type RequestContext } from '../../context';
-import type { User } from '../../entities';
+import type { ViewerUser } from '../../services/viewer';
 import { RateLimitedError, UnauthenticatedError } from '../../services/errors';
 import { resolveSession } from '../../services/sessions';
 import { forbidden, unauthorized } from './errors';
@@ -14,7 +14,7 @@ import { forbidden, unauthorized } from './errors';
 export interface HbRequest {
   ctx: RequestContext;
   /** Null only on the paths the filter lets through without credentials. */
-  user: User | null;
+  user: ViewerUser | null;
 }
 
 const EXCLUDED_PATHS = ['/status', '/unauthorized', '/forbidden', '/auth_session/login'];
@@ -43,7 +43,7 @@ function presentsCredentials(req: Request, sessionName: string): boolean {
 }
 
 /** The session modes identify by the cookie alone, even when an Authorization header came too. */
-async function cookieUser(ctx: RequestContext, req: Request): Promise<User | null> {
+async function cookieUser(ctx: RequestContext, req: Request): Promise<ViewerUser | null> {
   if (ctx.viewer?.method === 'session') return ctx.viewer.user;
   const sessionId = readCookie(req.headers.cookie, ctx.config.sessionName);
   if (sessionId === undefined || ctx.credentials.kind === 'session') return null;
@@ -56,7 +56,7 @@ async function cookieUser(ctx: RequestContext, req: Request): Promise<User | nul
 }
 
 /** The current user as AUTH_TYPE allows it: unset accepts every mechanism. */
-async function currentUser(ctx: RequestContext, req: Request): Promise<User | null> {
+async function currentUser(ctx: RequestContext, req: Request): Promise<ViewerUser | null> {
   const authType = ctx.config.hbAuthType;
   if (authType === null || authType === 'basic_auth') {
     if (ctx.authError instanceof RateLimitedError) throw ctx.authError;
@@ -80,7 +80,7 @@ export function hbAuthFilter(runtime: AppRuntime): RequestHandler {
       .track(
         (async () => {
           const ctx = await createContext(runtime, req, res);
-          let user: User | null = null;
+          let user: ViewerUser | null = null;
           if (!isExcluded(req.method, req.path)) {
             if (!presentsCredentials(req, ctx.config.sessionName)) throw unauthorized();
             user = await currentUser(ctx, req);

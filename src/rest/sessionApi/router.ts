@@ -3,6 +3,7 @@ import { readCookie } from '../../auth/credentials';
 import { clearedSessionCookie, sessionCookie } from '../../auth/sessionCookie';
 import type { AppRuntime, RequestContext } from '../../context';
 import type { User } from '../../entities';
+import type { ViewerUser } from '../../services/viewer';
 import { authenticatePassword } from '../../services/credentials';
 import { NotFoundError, UnauthenticatedError } from '../../services/errors';
 import { closeSession, openSession } from '../../services/sessions';
@@ -33,7 +34,7 @@ async function pathUser(ctx: RequestContext, req: Request): Promise<User> {
 }
 
 /** The filter guarantees a user on every path it does not exclude. */
-function actor(hb: HbRequest): User {
+function actor(hb: HbRequest): ViewerUser {
   if (!hb.user) throw forbidden();
   return hb.user;
 }

@@ -6,7 +6,7 @@ export function hbTimestamp(date: Date): string {
 }
 
 /** HB's `User.to_json()`: the UUID is the id. */
-export function hbUserJson(user: User) {
+export function hbUserJson(user: Omit<User, 'passwordHash'>) {
   return {
     id: user.uuid,
     email: user.email,

@@ -2,7 +2,7 @@ import type { User } from '../../entities';
 import type { ShipRow } from '../../services/ships';
 
 /** Decision 3/4: TX clients read `id` and `name`, RA clients read `username`. */
-export function userJson(user: User): { id: number; name: string; username: string } {
+export function userJson(user: Pick<User, 'id' | 'username' | 'firstName' | 'lastName'>): { id: number; name: string; username: string } {
   return { id: user.id, name: user.username, username: user.username };
 }
 

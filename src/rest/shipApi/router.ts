@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { AppRuntime, RequestContext } from '../../context';
-import type { User } from '../../entities';
+import { viewerEntity, type ViewerUser } from '../../services/viewer';
 import { authenticatePassword, passwordToSet } from '../../services/credentials';
 import { NotFoundError, UnauthenticatedError } from '../../services/errors';
 import { createShip, deleteShip, getShip, shipBatches, updateShip } from '../../services/ships';
@@ -27,7 +27,7 @@ function pathId(req: Request, resource: 'User' | 'Ship'): number {
 }
 
 /** Any viewer (token, Basic password or session, decision 2); otherwise why not, in TX's words. */
-function accessUser(ctx: RequestContext): User {
+function accessUser(ctx: RequestContext): ViewerUser {
   if (ctx.viewer) return ctx.viewer.user;
   throw ctx.authError ?? new UnauthenticatedError('missing');
 }
@@ -134,7 +134,8 @@ const showShip: RestHandler = async (ctx, req, res) => {
 };
 
 const addShip: RestHandler = async (ctx, req, res) => {
-  const creator = accessUser(ctx);
+  accessUser(ctx);
+  const creator = await viewerEntity(ctx, ctx.viewer!);
   const body = readShipBody(jsonBody(req));
   if (body.id !== undefined) throw new TxProblem(400);
   const ship = await createShip(ctx, creator, body.input);
