@@ -1,4 +1,4 @@
-import { verifyPassword } from '../auth/passwords';
+import { needsRehash, verifyPassword } from '../auth/passwords';
 import { VerifiedPasswordCache } from '../auth/verifiedPasswords';
 import type { Config } from '../config';
 import type { Credentials } from '../auth/credentials';
@@ -69,7 +69,8 @@ async function authenticate(
     ctx.audit({ event: 'login_failed', identifier, reason, ip: ctx.clientIp });
     throw new UnauthenticatedError(reason);
   }
-  cache?.add(candidate.passwordHash, password, ctx.clock());
+  // A legacy hash is about to be replaced, and its replacement must happen: only argon2id is cached.
+  if (!needsRehash(candidate.passwordHash)) cache?.add(candidate.passwordHash, password, ctx.clock());
   await Promise.all([resetCount(ctx, accountKey), forgetAttempt(ctx, ipKey, ip)]);
   await upgradeLegacyPassword(ctx, candidate, password);
   ctx.audit({ event: 'login_succeeded', userId: candidate.id, method: 'password', ip: ctx.clientIp });
