@@ -27,10 +27,22 @@ async function main() {
     try {
       const url = `${hangar.url}/graphql`;
       const body = JSON.stringify({ query: '{ me { id } }' });
-      const token = { url, body, seconds, connections: 4, headers: { 'content-type': 'application/json', authorization: `Bearer ${await accessToken(hangar.url)}` } };
+      const token = {
+        url,
+        body,
+        seconds,
+        connections: 4,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await accessToken(hangar.url)}` },
+      };
       const alone = await measure(token);
       const basic = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
-      const flood = measure({ url, body, seconds: seconds + 2, connections: floodConnections, headers: { 'content-type': 'application/json', authorization: basic } });
+      const flood = measure({
+        url,
+        body,
+        seconds: seconds + 2,
+        connections: floodConnections,
+        headers: { 'content-type': 'application/json', authorization: basic },
+      });
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const underFlood = await measure(token);
       const floodResult = await flood;

@@ -35,7 +35,13 @@ function startCommand(): { env: Record<string, string>; nodeFlags: string[] } {
   const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
   const match = /^((?:\w+=\S+ )*)exec node ((?:--\S+ )*)dist\/main\.js$/.exec(script);
   if (!match) throw new Error(`package.json's start script is not "[VAR=value ...] exec node [--flag ...] dist/main.js": ${script}`);
-  const env = Object.fromEntries(match[1]!.trim().split(/\s+/).filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+  const env = Object.fromEntries(
+    match[1]!
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => pair.split('=') as [string, string]),
+  );
   return { env, nodeFlags: match[2]!.trim().split(/\s+/).filter(Boolean) };
 }
 const launch = process.argv.includes('--plain') ? { env: {}, nodeFlags: [] } : startCommand();
@@ -138,14 +144,22 @@ async function main() {
       try {
         const idle = rssMb(server.pid);
         const headers = { 'content-type': 'application/json', authorization: `Bearer ${await accessToken(server.url)}` };
-        await measure({ url: `${server.url}/graphql`, headers, body: JSON.stringify({ query: '{ me { id username } }' }), connections: 10, seconds: loadSeconds });
+        await measure({
+          url: `${server.url}/graphql`,
+          headers,
+          body: JSON.stringify({ query: '{ me { id username } }' }),
+          connections: 10,
+          seconds: loadSeconds,
+        });
         memory.push({ idle, loaded: rssMb(server.pid) });
       } finally {
         await server.stop();
       }
     }
 
-    console.log(`\nbuilt entries run as npm start does: ${[...Object.entries(launch.env).map(([k, v]) => `${k}=${v}`), 'node', ...launch.nodeFlags].join(' ')}`);
+    console.log(
+      `\nbuilt entries run as npm start does: ${[...Object.entries(launch.env).map(([k, v]) => `${k}=${v}`), 'node', ...launch.nodeFlags].join(' ')}`,
+    );
     console.log(`node ${process.version}, ${runs} runs per entry, spawn to first answer of GET /healthz; RSS after ${loadSeconds} s of load\n`);
     const rows: Record<string, Record<string, string>> = {};
     for (const [index, entry] of targets.entries()) {

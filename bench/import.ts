@@ -66,7 +66,15 @@ function writeHb(folder: string): void {
   const at = new Date(Date.now() - 3_600_000).toISOString().slice(0, 19);
   for (let i = 1; i <= USERS; i += 1) {
     const id = randomUUID();
-    users[id] = { id, created_at: at, updated_at: at, email: `user${i}@example.com`, _password: createHash('sha256').update(`pw${i}`).digest('hex'), first_name: 'First', last_name: `Last${i}` };
+    users[id] = {
+      id,
+      created_at: at,
+      updated_at: at,
+      email: `user${i}@example.com`,
+      _password: createHash('sha256').update(`pw${i}`).digest('hex'),
+      first_name: 'First',
+      last_name: `Last${i}`,
+    };
     const sid = randomUUID();
     sessions[sid] = { id: sid, created_at: at, updated_at: at, user_id: id, session_id: randomUUID() };
   }
@@ -76,9 +84,20 @@ function writeHb(folder: string): void {
 
 function writeTx(file: string, users: number): void {
   const ships = Array.from({ length: USERS }, (_, i) => ({
-    id: i + 1, affiliation: 'Rebel Alliance', category: 'Starfighters', crew: 1, length: 13, manufacturer: 'Incom Corporation', model: `X-Wing ${i}`, ship_class: 'Starfighter', roles: ['Escort', 'Space Superiority Starfighter'],
+    id: i + 1,
+    affiliation: 'Rebel Alliance',
+    category: 'Starfighters',
+    crew: 1,
+    length: 13,
+    manufacturer: 'Incom Corporation',
+    model: `X-Wing ${i}`,
+    ship_class: 'Starfighter',
+    roles: ['Escort', 'Space Superiority Starfighter'],
   }));
-  writeFileSync(file, JSON.stringify({ users: Array.from({ length: users }, (_, i) => ({ id: i + 1, name: `user${i + 1}`, password: `password${i}` })), ships }));
+  writeFileSync(
+    file,
+    JSON.stringify({ users: Array.from({ length: users }, (_, i) => ({ id: i + 1, name: `user${i + 1}`, password: `password${i}` })), ships }),
+  );
 }
 
 const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -127,11 +146,15 @@ async function main(): Promise<void> {
     const tx = await timeImport('tx', 'tx', txFile);
     const perUser = (tx.seconds - ships.seconds) / txUsers;
     console.log(`tx: ${txUsers} users (plain text, argon2id at import) + ${USERS} ships: ${tx.seconds.toFixed(1)} s`);
-    console.log(`tx: argon2id ${(1 / perUser).toFixed(0)} passwords/s here; ${USERS} users would take about ${((perUser * USERS + ships.seconds) / 60).toFixed(0)} min (extrapolated)`);
+    console.log(
+      `tx: argon2id ${(1 / perUser).toFixed(0)} passwords/s here; ${USERS} users would take about ${((perUser * USERS + ships.seconds) / 60).toFixed(0)} min (extrapolated)`,
+    );
     // The hashing's CPU time (this process, every thread) tells what an otherwise idle machine would do.
     const cpuPerUser = (tx.cpuSeconds - ships.cpuSeconds) / txUsers;
     const cores = availableParallelism();
-    console.log(`tx: argon2id costs ${(cpuPerUser * 1000).toFixed(0)} ms of CPU per password; on ${cores} idle cores ${USERS} users would take about ${((cpuPerUser * USERS) / cores / 60).toFixed(0)} min`);
+    console.log(
+      `tx: argon2id costs ${(cpuPerUser * 1000).toFixed(0)} ms of CPU per password; on ${cores} idle cores ${USERS} users would take about ${((cpuPerUser * USERS) / cores / 60).toFixed(0)} min`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

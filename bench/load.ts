@@ -40,7 +40,11 @@ export const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
 /** The Bearer access token of the demo user, from TX's /auth/login. */
 export async function txAccessToken(url: string, username = 'user', password = 'password'): Promise<string> {
-  const response = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const response = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (response.status !== 200) throw new Error(`login as ${username}: ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
 }

@@ -31,7 +31,11 @@ export async function runLoginStorm(options: LoginStormOptions = {}): Promise<bo
   try {
     const names = Array.from({ length: accounts }, (_, i) => `storm-${i}`);
     for (const name of names) {
-      const response = await fetch(`${hangar.url}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: name, password: `${name}-password` }) });
+      const response = await fetch(`${hangar.url}/api/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: name, password: `${name}-password` }),
+      });
       if (response.status !== 201) throw new Error(`registering ${name}: ${response.status}`);
     }
     let next = 0;
@@ -46,7 +50,12 @@ export async function runLoginStorm(options: LoginStormOptions = {}): Promise<bo
         return JSON.stringify({ username: name, password: `${name}-password` });
       },
     };
-    const token = { url: `${hangar.url}/api/resource`, connections: tokenConnections, seconds, headers: { authorization: `Bearer ${await txAccessToken(hangar.url)}` } };
+    const token = {
+      url: `${hangar.url}/api/resource`,
+      connections: tokenConnections,
+      seconds,
+      headers: { authorization: `Bearer ${await txAccessToken(hangar.url)}` },
+    };
     await run({ ...token, seconds: 1 });
 
     const rows = [];
@@ -72,7 +81,9 @@ export async function runLoginStorm(options: LoginStormOptions = {}): Promise<bo
         'login p99 ms': logins.p99,
       });
     }
-    console.log(`\nLogin storm: ${tokenConnections} Bearer connections on GET /api/resource, alone and beside ${stormConnections} connections of POST /auth/login over ${accounts} accounts, ${seconds} s${options.env ? ` ${JSON.stringify(options.env)}` : ''}`);
+    console.log(
+      `\nLogin storm: ${tokenConnections} Bearer connections on GET /api/resource, alone and beside ${stormConnections} connections of POST /auth/login over ${accounts} accounts, ${seconds} s${options.env ? ` ${JSON.stringify(options.env)}` : ''}`,
+    );
     console.table(rows);
     const kept = mean(busy.map((b) => b.rps)) / mean(idle.map((a) => a.rps));
     const p99 = mean(busy.map((b) => b.p99)) / Math.max(1, mean(idle.map((a) => a.p99)));

@@ -7,7 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { benchDatabaseUrl, start } from './harness';
 import { mean, run, stop, txAccessToken, verdict } from './load';
 
-export async function runPasswordCache(options: { seconds?: number; rounds?: number; connections?: number; env?: Record<string, string> } = {}): Promise<boolean> {
+export async function runPasswordCache(
+  options: { seconds?: number; rounds?: number; connections?: number; env?: Record<string, string> } = {},
+): Promise<boolean> {
   const { seconds = 5, rounds = 3, connections = 16 } = options;
   const dir = mkdtempSync(join(tmpdir(), 'hangar-basic-'));
   const hangar = await start('src/main.ts', { PORT: '0', DATABASE_URL: benchDatabaseUrl(dir), NODE_ENV: 'production', SEED_DEMO: '1', ...options.env });
@@ -26,9 +28,18 @@ export async function runPasswordCache(options: { seconds?: number; rounds?: num
       const t = await run(token);
       const b = await run(basic);
       ratios.push(b.rps / t.rps);
-      rows.push({ round, 'token req/s': Math.round(t.rps), 'token p99': t.p99, 'basic req/s': Math.round(b.rps), 'basic p99': b.p99, ratio: (b.rps / t.rps).toFixed(2) });
+      rows.push({
+        round,
+        'token req/s': Math.round(t.rps),
+        'token p99': t.p99,
+        'basic req/s': Math.round(b.rps),
+        'basic p99': b.p99,
+        ratio: (b.rps / t.rps).toFixed(2),
+      });
     }
-    console.log(`\nGET /api/resource, ${connections} connections, ${seconds} s per run: Bearer vs Basic user:password${options.env ? ` ${JSON.stringify(options.env)}` : ''}`);
+    console.log(
+      `\nGET /api/resource, ${connections} connections, ${seconds} s per run: Bearer vs Basic user:password${options.env ? ` ${JSON.stringify(options.env)}` : ''}`,
+    );
     console.table(rows);
     const ratio = mean(ratios);
     const ok = ratio >= 0.5;

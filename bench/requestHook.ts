@@ -14,7 +14,14 @@ const noDatabase = { em: { getConnection: () => ({ getKnex: () => ({}) }) } } as
 const metrics = new Metrics(noDatabase);
 const socket = new Socket();
 const n = 100000;
-const make = () => { const req = new IncomingMessage(socket); req.method = 'GET'; req.url = '/api/resource'; req.headers = { authorization: 'Bearer x' }; const res = new ServerResponse(req); return { req, res }; };
+const make = () => {
+  const req = new IncomingMessage(socket);
+  req.method = 'GET';
+  req.url = '/api/resource';
+  req.headers = { authorization: 'Bearer x' };
+  const res = new ServerResponse(req);
+  return { req, res };
+};
 const time = (label: string, body: (p: { req: IncomingMessage; res: ServerResponse }) => void) => {
   const results = [];
   for (let round = 0; round < 4; round++) {
@@ -29,14 +36,35 @@ const time = (label: string, body: (p: { req: IncomingMessage; res: ServerRespon
 const dest = pino.destination({ dest: '/dev/null', sync: false });
 const logger = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[Redacted]' }, serializers: { err: safeError } }, dest);
 const silent = pino({ level: 'silent' }, dest);
-time('baseline close', ({ res }) => { res.emit('close'); });
-time('setHeader', ({ res }) => { res.setHeader('X-Request-Id', 'abc'); });
-time('once close + emit', ({ res }) => { res.once('close', () => {}); res.emit('close'); });
-time('randomUUID', () => { crypto.randomUUID(); });
-time('histogram observe', () => { metrics.httpDuration.observe({ method: 'GET', route: '/api/resource', status: 200 }, 0.001); });
-time('logger.info line', () => { logger.info({ type: 'request', requestId: 'abc', method: 'GET', route: '/x', status: 200, durationMs: 1.2, userId: undefined }, 'request'); });
+time('baseline close', ({ res }) => {
+  res.emit('close');
+});
+time('setHeader', ({ res }) => {
+  res.setHeader('X-Request-Id', 'abc');
+});
+time('once close + emit', ({ res }) => {
+  res.once('close', () => {});
+  res.emit('close');
+});
+time('randomUUID', () => {
+  crypto.randomUUID();
+});
+time('histogram observe', () => {
+  metrics.httpDuration.observe({ method: 'GET', route: '/api/resource', status: 200 }, 0.001);
+});
+time('logger.info line', () => {
+  logger.info({ type: 'request', requestId: 'abc', method: 'GET', route: '/x', status: 200, durationMs: 1.2, userId: undefined }, 'request');
+});
 const obsSilent = requestObserver(silent, metrics);
-time('observer, silent logger', ({ req, res }) => { obsSilent(req, res); requestState(req)!.matched = { path: '/api/resource' }; res.emit('close'); });
+time('observer, silent logger', ({ req, res }) => {
+  obsSilent(req, res);
+  requestState(req)!.matched = { path: '/api/resource' };
+  res.emit('close');
+});
 const obs = requestObserver(logger, metrics);
-time('observer, full', ({ req, res }) => { obs(req, res); requestState(req)!.matched = { path: '/api/resource' }; res.emit('close'); });
+time('observer, full', ({ req, res }) => {
+  obs(req, res);
+  requestState(req)!.matched = { path: '/api/resource' };
+  res.emit('close');
+});
 metrics.close();

@@ -29,7 +29,9 @@ async function seedShips(databaseUrl: string, count: number): Promise<void> {
       const [row] = await connection.execute<{ n: number | string }[]>('select count(*) as n from ships');
       const have = Number(row!.n);
       if (have >= count) return;
-      await connection.execute(`insert into ships (${COLUMNS}) select ${COLUMNS.replace('model', "model || ' ' || id")} from ships order by id limit ${Math.min(have, count - have)}`);
+      await connection.execute(
+        `insert into ships (${COLUMNS}) select ${COLUMNS.replace('model', "model || ' ' || id")} from ships order by id limit ${Math.min(have, count - have)}`,
+      );
     }
   } finally {
     await orm.close();
@@ -88,12 +90,28 @@ async function listOnce(target: Target): Promise<ListRun> {
   await probing;
   clearInterval(sampler);
   if (status !== 200) throw new Error(`GET /api/ships: ${status}`);
-  return { seconds, rssGrowthMB: (peak - base) / 2 ** 20, probeP99: percentile(latencies, 99), probeMax: Math.max(...latencies), probes: latencies.length, body };
+  return {
+    seconds,
+    rssGrowthMB: (peak - base) / 2 ** 20,
+    probeP99: percentile(latencies, 99),
+    probeMax: Math.max(...latencies),
+    probes: latencies.length,
+    body,
+  };
 }
 
 async function pagedRps(target: Target): Promise<number> {
   const body = JSON.stringify({ query: '{ ships(first: 20) { ... on ShipPage { hasNextPage nodes { id model roles } } } }' });
-  return (await run({ url: `${target.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, connections: 8, seconds: 4, nextBody: () => body })).rps;
+  return (
+    await run({
+      url: `${target.url}/graphql`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      connections: 8,
+      seconds: 4,
+      nextBody: () => body,
+    })
+  ).rps;
 }
 
 /** A checkout of `ref` in a temporary directory that uses this project's node_modules. */

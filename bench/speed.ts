@@ -38,7 +38,11 @@ function setting(argv: string[], flag: string, env: string, fallback: string): s
 }
 
 export function speedBenchOptions(argv: string[] = process.argv.slice(2)): SpeedBenchOptions {
-  const list = (flag: string, env: string, fallback: string) => setting(argv, flag, env, fallback).split(',').map((item) => item.trim()).filter(Boolean);
+  const list = (flag: string, env: string, fallback: string) =>
+    setting(argv, flag, env, fallback)
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   const engines = list('engines', 'BENCH_ENGINES', 'sqlite,postgres');
   for (const engine of engines) if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`unknown engine ${engine}: sqlite or postgres`);
   const number = (flag: string, env: string, fallback: string) => {
@@ -110,7 +114,13 @@ async function benchOne(engine: 'sqlite' | 'postgres', processes: number, option
     const loads: Record<string, Load> = {
       'hangar rest bearer': { target: 'hangar', path: '/api/resource', headers: { authorization: `Bearer ${hangarToken}` }, expect: resource },
       'hangar rest basic-token': { target: 'hangar', path: '/api/resource', headers: { authorization: basic(hangarToken, 'unused') }, expect: resource },
-      'hangar graphql bearer': { target: 'hangar', path: '/graphql', headers: { ...json, authorization: `Bearer ${hangarToken}` }, body: ME, expect: ME_ANSWER },
+      'hangar graphql bearer': {
+        target: 'hangar',
+        path: '/graphql',
+        headers: { ...json, authorization: `Bearer ${hangarToken}` },
+        body: ME,
+        expect: ME_ANSWER,
+      },
       'hangar rest basic-password': { target: 'hangar', path: '/api/resource', headers: { authorization: basic('user', 'password') }, expect: resource },
       'express bearer': { target: 'express', path: '/api/resource', headers: { authorization: `Bearer ${anchorToken}` }, expect: resource },
       'express basic-token': { target: 'express', path: '/api/resource', headers: { authorization: basic(anchorToken, 'unused') }, expect: resource },
@@ -126,14 +136,21 @@ async function benchOne(engine: 'sqlite' | 'postgres', processes: number, option
       if (response.status !== 200 || JSON.stringify(JSON.parse(text)) !== load.expect) throw new Error(`${name}: unexpected ${response.status} ${text}`);
     }
 
-    const run = (load: Load, seconds: number) => measure({ url: urlOf(load), headers: load.headers, body: load.body, connections: options.connections, seconds });
+    const run = (load: Load, seconds: number) =>
+      measure({ url: urlOf(load), headers: load.headers, body: load.body, connections: options.connections, seconds });
     for (const load of Object.values(loads)) await run(load, options.warmupSeconds);
 
     const results: Record<string, Measurement[]> = Object.fromEntries(Object.keys(loads).map((name) => [name, []]));
     // Hangar, anchors, Hangar, …: each Hangar load sits beside the anchor it is compared with.
     const order = [
-      'hangar rest bearer', 'express bearer', 'hangar rest basic-token', 'express basic-token',
-      'hangar graphql bearer', 'yoga bearer', 'hangar rest basic-password', 'raw node:http',
+      'hangar rest bearer',
+      'express bearer',
+      'hangar rest basic-token',
+      'express basic-token',
+      'hangar graphql bearer',
+      'yoga bearer',
+      'hangar rest basic-password',
+      'raw node:http',
     ];
     const table: Record<string, Record<string, number | string>> = {};
     for (let round = 1; round <= options.rounds; round += 1) {

@@ -60,9 +60,12 @@ function graphqlHandler(runtime: AppRuntime, app: express.Express): (req: Incomi
   const fail = (req: Request, res: Response) => (error: unknown) => onError(error, req, res, () => undefined);
   const serve = (req: Request, res: Response) => {
     if (wantsGraphiQL(req.method, req.headers.accept)) {
-      graphiqlFor().then((page) => {
-        res.set({ 'Content-Security-Policy': page.contentSecurityPolicy, ETag: page.etag }).type('html').send(page.html);
-      }, fail(req, res));
+      graphiqlFor().then(
+        (page) => {
+          res.set({ 'Content-Security-Policy': page.contentSecurityPolicy, ETag: page.etag }).type('html').send(page.html);
+        },
+        fail(req, res),
+      );
       return;
     }
     runtime.requests.track(Promise.resolve(yoga(req, res, { req, res }))).catch(fail(req, res));

@@ -173,7 +173,10 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitWindowSeconds: integer(['RATE_LIMIT_WINDOW'], 900, positive),
     rateLimitPerIp: integer(['RATE_LIMIT_PER_IP'], 100, positive),
     rateLimitPerAccount: integer(['RATE_LIMIT_PER_ACCOUNT'], 10, positive),
-    corsOrigins: (read('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (read('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     // Leave a core for the event loop, shared among the workers; `npm run bench:flood` measures
     // what a password flood costs token requests.
     argon2Concurrency: integer(['ARGON2_CONCURRENCY'], Math.max(1, Math.floor((availableParallelism() - 1) / webConcurrency)), positive),

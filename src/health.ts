@@ -46,21 +46,19 @@ export function healthRouter(runtime: AppRuntime): Router {
   router.get(HEALTH_PATH, noStore, (_req, res) => sendJson(res, 200, { status: 'ok' }));
 
   router.get(READY_PATH, noStore, (_req, res) => {
-    runtime.requests
-      .track(databaseAnswers(runtime))
-      .then(
-        () => {
-          if (ready === false) runtime.logger.info({ type: 'readiness' }, 'Readiness: the database answers again');
-          ready = true;
-          sendJson(res, 200, { status: 'ready' });
-        },
-        (error: unknown) => {
-          if (ready !== false) runtime.logger.error({ type: 'readiness', err: error }, 'Readiness: the database does not answer');
-          ready = false;
-          res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
-          sendJson(res, 503, { status: 'unavailable' });
-        },
-      );
+    runtime.requests.track(databaseAnswers(runtime)).then(
+      () => {
+        if (ready === false) runtime.logger.info({ type: 'readiness' }, 'Readiness: the database answers again');
+        ready = true;
+        sendJson(res, 200, { status: 'ready' });
+      },
+      (error: unknown) => {
+        if (ready !== false) runtime.logger.error({ type: 'readiness', err: error }, 'Readiness: the database does not answer');
+        ready = false;
+        res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
+        sendJson(res, 503, { status: 'unavailable' });
+      },
+    );
   });
 
   router.all([HEALTH_PATH, READY_PATH], methodNotAllowed('GET, HEAD, OPTIONS'));

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangePasswordDocument, DeleteMeDocument, LoginDocument, MeDocument, OpenSessionDocument, RefreshTokenDocument, RegisterDocument } from './operations/generated';
+import {
+  ChangePasswordDocument,
+  DeleteMeDocument,
+  LoginDocument,
+  MeDocument,
+  OpenSessionDocument,
+  RefreshTokenDocument,
+  RegisterDocument,
+} from './operations/generated';
 import { basic, bearer, gql, startTestServer, type TestServer } from './support/testServer';
 
 let server: TestServer;
@@ -42,7 +50,7 @@ describe('changing a password', () => {
     expect(throttled.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 
-  it('through TX\'s PUT /api/users/<id> ends the same sessions and tokens as GraphQL changePassword', async () => {
+  it("through TX's PUT /api/users/<id> ends the same sessions and tokens as GraphQL changePassword", async () => {
     const kim = await newUser('kim', 'kim-pass');
     const second = (await gql(server, OpenSessionDocument, { username: 'kim', password: 'kim-pass' })).headers.get('set-cookie')!.split(';')[0]!;
     const id = (await gql(server, MeDocument, undefined, { cookie: kim.cookie })).data!.me!.id;
@@ -78,7 +86,7 @@ describe('changing a password', () => {
   });
 });
 
-describe('renewing an access token through RA\'s /api/token', () => {
+describe("renewing an access token through RA's /api/token", () => {
   it('works until the password changes, then a stolen token can no longer renew itself', async () => {
     const lee = await newUser('lee', 'lee-pass');
     const renew = (token: string) => fetch(`${server.url}/api/token`, { headers: { authorization: basic(token, 'unused') } });
@@ -102,7 +110,8 @@ describe('renewing an access token through RA\'s /api/token', () => {
 
   it('stays in its login family, so revoking the family ends renewed tokens too', async () => {
     const max = await newUser('max', 'max-pass');
-    const renewed = ((await (await fetch(`${server.url}/api/token`, { headers: { authorization: bearer(max.accessToken) } })).json()) as { token: string }).token;
+    const renewed = ((await (await fetch(`${server.url}/api/token`, { headers: { authorization: bearer(max.accessToken) } })).json()) as { token: string })
+      .token;
     const rotated = await gql(server, RefreshTokenDocument, { refreshToken: max.refreshToken });
     expect(rotated.data?.refreshToken.__typename).toBe('TokenPair');
     server.clock.advance(11);

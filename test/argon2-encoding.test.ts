@@ -39,7 +39,7 @@ describe.skipIf(!referencePython)('argon2 hashes as stored', () => {
     }
   });
 
-  it('the package\'s own order (m, p, t) is what the reference refuses, and a migration re-encodes stored hashes losslessly', async () => {
+  it("the package's own order (m, p, t) is what the reference refuses, and a migration re-encodes stored hashes losslessly", async () => {
     const db = await tempDatabase();
     databases.push(db);
     const first = await startTestServer({ databaseUrl: db.url });

@@ -32,7 +32,16 @@ const NOT_BASE64 = 'Basic !!not base64!!';
 const NO_COLON = `Basic ${Buffer.from('bob@hbtn.io').toString('base64')}`;
 const OVERSIZED = JSON.stringify({ name: 'x'.repeat(200 * 1024), password: 'secret' });
 const json = (body: string, contentType = 'application/json'): HttpOptions => ({ body, headers: { 'Content-Type': contentType } });
-const SHIP = { affiliation: 'Empire', category: 'Capital Ships', crew: 37085, length: 1600, manufacturer: 'Kuat Drive Yards', model: 'Executor', ship_class: 'Star Dreadnought', roles: ['Command Ship'] };
+const SHIP = {
+  affiliation: 'Empire',
+  category: 'Capital Ships',
+  crew: 37085,
+  length: 1600,
+  manufacturer: 'Kuat Drive Yards',
+  model: 'Executor',
+  ship_class: 'Star Dreadnought',
+  roles: ['Command Ship'],
+};
 const { roles: _roles, ...SHIP_WITHOUT_ROLES } = SHIP;
 
 let server: TestServer;
@@ -97,8 +106,20 @@ function sessionApi(): Record<Case, Expectation> {
     'wrong content type': create(json('{"email": "x@hbtn.io", "password": "pwd1"}', 'text/plain'), 400, { error: 'Wrong format' }),
     'wrong types': create(json('{"email": 5, "password": "pwd1"}'), 400, { error: "Can't create User: email must be a string" }),
     'missing fields': create(json('{"email": "x@hbtn.io"}'), 400, { error: 'password missing' }),
-    'unknown id': { method: 'GET', path: `/api/v1/users/${randomUUID()}`, options: { headers: { Authorization: BOB_BASIC } }, status: 404, body: { error: 'Not found' } },
-    'non-numeric id': { method: 'GET', path: '/api/v1/users/not-a-uuid', options: { headers: { Authorization: BOB_BASIC } }, status: 404, body: { error: 'Not found' } },
+    'unknown id': {
+      method: 'GET',
+      path: `/api/v1/users/${randomUUID()}`,
+      options: { headers: { Authorization: BOB_BASIC } },
+      status: 404,
+      body: { error: 'Not found' },
+    },
+    'non-numeric id': {
+      method: 'GET',
+      path: '/api/v1/users/not-a-uuid',
+      options: { headers: { Authorization: BOB_BASIC } },
+      status: 404,
+      body: { error: 'Not found' },
+    },
     'body over the limit': create(json(OVERSIZED), 413, { error: 'Request Entity Too Large' }),
     'Basic that is not base64': { method: 'GET', path: '/api/v1/users', options: { headers: { Authorization: NOT_BASE64 } }, status: 403, body: forbidden },
     'Basic without a colon': { method: 'GET', path: '/api/v1/users', options: { headers: { Authorization: NO_COLON } }, status: 403, body: forbidden },

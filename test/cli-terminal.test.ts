@@ -55,10 +55,13 @@ const login = async (username: string, password: string) => (await gql(server, L
 describe.skipIf(!hasScript)(`hangar password prompt on a terminal (${ENGINE})`, { timeout: 120_000 }, () => {
   it('asks twice with echo off, and the typed password logs in', async () => {
     const typed = 'typed-At-A-terminal';
-    const result = await atTerminal(['user', 'create', 'tty-person'], [
-      { prompt: 'New password for tty-person: ', line: typed },
-      { prompt: 'Repeat it: ', line: typed },
-    ]);
+    const result = await atTerminal(
+      ['user', 'create', 'tty-person'],
+      [
+        { prompt: 'New password for tty-person: ', line: typed },
+        { prompt: 'Repeat it: ', line: typed },
+      ],
+    );
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('Created user tty-person (id ');
     expect(result.output).not.toContain(typed);
@@ -66,10 +69,13 @@ describe.skipIf(!hasScript)(`hangar password prompt on a terminal (${ENGINE})`, 
   });
 
   it('changes nothing when the two differ', async () => {
-    const result = await atTerminal(['user', 'password', 'tty-person'], [
-      { prompt: 'New password for tty-person: ', line: 'first-Attempt-1' },
-      { prompt: 'Repeat it: ', line: 'second-Attempt-2' },
-    ]);
+    const result = await atTerminal(
+      ['user', 'password', 'tty-person'],
+      [
+        { prompt: 'New password for tty-person: ', line: 'first-Attempt-1' },
+        { prompt: 'Repeat it: ', line: 'second-Attempt-2' },
+      ],
+    );
     expect(result.code).toBe(4);
     expect(result.output).toContain('hangar: the two passwords differ; nothing was changed');
     expect(result.output).not.toMatch(/first-Attempt|second-Attempt/);

@@ -59,7 +59,15 @@ describe(`hangar user (${ENGINE})`, slow, () => {
     const result = await hangar(['user', 'create', 'Dora', '--email', 'Dora@Example.com', '--first-name', 'Dora', '--json'], { input: `${password}\n` });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json()).toEqual({
-      user: { id: expect.any(Number), uuid: expect.any(String), username: 'Dora', email: 'Dora@Example.com', firstName: 'Dora', lastName: null, createdAt: expect.any(String) },
+      user: {
+        id: expect.any(Number),
+        uuid: expect.any(String),
+        username: 'Dora',
+        email: 'Dora@Example.com',
+        firstName: 'Dora',
+        lastName: null,
+        createdAt: expect.any(String),
+      },
     });
     expect(result.stdout + result.stderr).not.toContain(password);
     // The services' rules: the email logs in case-insensitively, the username by its canonical form.
@@ -83,7 +91,9 @@ describe(`hangar user (${ENGINE})`, slow, () => {
     const result = await hangar(['user', 'password', user.username, '--json'], { input: 'brand-New-pass\n' });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json()).toMatchObject({ user: { id: user.id, username: user.username }, passwordChanged: true });
-    expect(cliEvents(result.stderr)).toContainEqual(expect.objectContaining({ event: 'session_closed', userId: user.id, reason: 'password_changed', ip: 'cli' }));
+    expect(cliEvents(result.stderr)).toContainEqual(
+      expect.objectContaining({ event: 'session_closed', userId: user.id, reason: 'password_changed', ip: 'cli' }),
+    );
 
     expect(await login(user.username, user.password)).toBeNull();
     expect(await login(user.username, 'brand-New-pass')).not.toBeNull();
@@ -189,7 +199,9 @@ describe(`hangar sessions and tokens (${ENGINE})`, slow, () => {
     const result = await hangar(['tokens', 'revoke', user.username, '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.json()).toEqual({ user: { id: user.id, username: user.username }, tokenVersion: 1 });
-    expect(cliEvents(result.stderr)).toEqual([expect.objectContaining({ event: 'user_tokens_revoked', userId: user.id, tokenVersion: 1, reason: 'admin', ip: 'cli' })]);
+    expect(cliEvents(result.stderr)).toEqual([
+      expect.objectContaining({ event: 'user_tokens_revoked', userId: user.id, tokenVersion: 1, reason: 'admin', ip: 'cli' }),
+    ]);
 
     expect(await meWith({ authorization: bearer(tokens.accessToken) })).toBe(401);
     const refreshed = await gql(server, RefreshTokenDocument, { refreshToken: tokens.refreshToken });
@@ -235,10 +247,17 @@ describe(`hangar errors and exit codes (${ENGINE})`, slow, () => {
   it('answers a bad configuration or an unreachable database with one line and exit 7', async () => {
     const badUrl = await runCli('mysql://localhost/x', ['status']);
     expect(badUrl.code).toBe(7);
-    expect(badUrl.stderr).toBe('hangar: invalid configuration: DATABASE_URL must start with sqlite: or postgres://, got "mysql://x"\n'.replace('mysql://x', 'mysql://localhost/x'));
+    expect(badUrl.stderr).toBe(
+      'hangar: invalid configuration: DATABASE_URL must start with sqlite: or postgres://, got "mysql://x"\n'.replace('mysql://x', 'mysql://localhost/x'),
+    );
     const unreachable = await runCli('postgres://hangar@127.0.0.1:1/hangar', ['sessions', 'list', 'x', '--json'], { env: { DATABASE_STARTUP_TIMEOUT: '0' } });
     expect(unreachable.code).toBe(7);
-    expect(unreachable.json()).toEqual({ error: { code: 'database', message: expect.stringMatching(/^Database postgres:\/\/hangar@127\.0\.0\.1:1\/hangar unreachable for 0 s, giving up: .*ECONNREFUSED/) } });
+    expect(unreachable.json()).toEqual({
+      error: {
+        code: 'database',
+        message: expect.stringMatching(/^Database postgres:\/\/hangar@127\.0\.0\.1:1\/hangar unreachable for 0 s, giving up: .*ECONNREFUSED/),
+      },
+    });
     noStack(unreachable.stderr);
     const clock = await runCli(db.url, ['status'], { env: { HANGAR_NOW: 'yesterday' } });
     expect(clock.code).toBe(7);
@@ -378,7 +397,9 @@ describe(`hangar purge (${ENGINE})`, slow, () => {
     // The kept family entry still refuses its refresh token.
     expect((await gql(timed, RefreshTokenDocument, { refreshToken: second.refreshToken })).data?.refreshToken.__typename).not.toBe('TokenPair');
     const em = timed.running.runtime.orm.em.fork();
-    const remaining = await em.getConnection().execute('select (select count(*) from sessions) as s, (select count(*) from revoked_tokens) as r, (select count(*) from rate_limit_buckets) as b');
+    const remaining = await em
+      .getConnection()
+      .execute('select (select count(*) from sessions) as s, (select count(*) from revoked_tokens) as r, (select count(*) from rate_limit_buckets) as b');
     expect(remaining.map((row) => [Number(row.s), Number(row.r), Number(row.b)])).toEqual([[1, 1, 2]]);
   });
 });

@@ -128,16 +128,23 @@ describe('errors an operator meets, with the compiled build: one line and exit c
   it('the port is in use', async () => {
     const { port } = await occupiedPort();
     const server = startBuilt(build.main, { PORT: String(port), DATABASE_URL: database().url });
-    await expectOneLine(server, new RegExp(`^Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\); set PORT to a free one\\n$`));
+    await expectOneLine(
+      server,
+      new RegExp(`^Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\); set PORT to a free one\\n$`),
+    );
   });
 
-  it('the port is in use, with worker processes: every worker stops and the primary exits 1', async () => {
-    const { port } = await occupiedPort();
-    const server = startBuilt(build.main, { PORT: String(port), WEB_CONCURRENCY: '2', DATABASE_URL: database().url });
-    await expectOneLine(server, new RegExp(`\\nCannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`));
-    expect(server.output()).toMatch(/exited with code 1 before every worker listened/);
-    expect(descendants(server.child.pid!)).toEqual([]);
-  }, CLUSTER_TIMEOUT_MS);
+  it(
+    'the port is in use, with worker processes: every worker stops and the primary exits 1',
+    async () => {
+      const { port } = await occupiedPort();
+      const server = startBuilt(build.main, { PORT: String(port), WEB_CONCURRENCY: '2', DATABASE_URL: database().url });
+      await expectOneLine(server, new RegExp(`\\nCannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`));
+      expect(server.output()).toMatch(/exited with code 1 before every worker listened/);
+      expect(descendants(server.child.pid!)).toEqual([]);
+    },
+    CLUSTER_TIMEOUT_MS,
+  );
 
   it('HOST is not an address of this machine', async () => {
     // 192.0.2.0/24 is reserved for documentation: no machine has it.
@@ -189,8 +196,16 @@ describe('npm start', () => {
   it('SIGTERM to npm stops the server it started', () => stopsEverything('SIGTERM', 'npm'));
   it('SIGINT to npm stops the server it started', () => stopsEverything('SIGINT', 'npm'));
   it('SIGTERM to the node process stops it, and npm exits with it', () => stopsEverything('SIGTERM', 'node'));
-  it('SIGTERM to npm stops the cluster primary and both workers (WEB_CONCURRENCY=2)', () => stopsEverything('SIGTERM', 'npm', { WEB_CONCURRENCY: '2' }), CLUSTER_TIMEOUT_MS);
-  it('SIGINT to npm stops the cluster primary and both workers (WEB_CONCURRENCY=2)', () => stopsEverything('SIGINT', 'npm', { WEB_CONCURRENCY: '2' }), CLUSTER_TIMEOUT_MS);
+  it(
+    'SIGTERM to npm stops the cluster primary and both workers (WEB_CONCURRENCY=2)',
+    () => stopsEverything('SIGTERM', 'npm', { WEB_CONCURRENCY: '2' }),
+    CLUSTER_TIMEOUT_MS,
+  );
+  it(
+    'SIGINT to npm stops the cluster primary and both workers (WEB_CONCURRENCY=2)',
+    () => stopsEverything('SIGINT', 'npm', { WEB_CONCURRENCY: '2' }),
+    CLUSTER_TIMEOUT_MS,
+  );
 
   it('builds on a fresh clone, and rebuilds when a source file changed, so it never runs older code', async () => {
     const project = copyOfProject();

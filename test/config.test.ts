@@ -49,7 +49,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ HANGAR_NOW: '2026-01-01T12:00:00Z' }).cliNowMs).toBe(Date.UTC(2026, 0, 1, 12));
     expect(loadConfig({ HANGAR_NOW: '1767268800000' }).cliNowMs).toBe(1767268800000);
     expect(() => loadConfig({ HANGAR_NOW: 'soon' })).toThrow('HANGAR_NOW must be an ISO 8601 time or epoch milliseconds, got "soon"');
-    expect(() => loadConfig({ HANGAR_NOW: '2026-01-01T12:00:00Z', NODE_ENV: 'production' })).toThrow('HANGAR_NOW is for tests and may not be set when NODE_ENV=production');
+    expect(() => loadConfig({ HANGAR_NOW: '2026-01-01T12:00:00Z', NODE_ENV: 'production' })).toThrow(
+      'HANGAR_NOW is for tests and may not be set when NODE_ENV=production',
+    );
   });
 
   it('refuses a DATABASE_URL it cannot open, with the reason', () => {
@@ -78,7 +80,13 @@ describe('loadConfig', () => {
     expect(parseDatabaseUrl('postgres://localhost/hangar')).toMatchObject({ ssl: false });
     expect(parseDatabaseUrl('postgres://localhost/hangar?sslmode=verify-full')).toMatchObject({ ssl: { rejectUnauthorized: true } });
     expect(redactDatabaseUrl(config.databaseUrl)).toBe('postgresql://hangar:*****@db.internal:6432/hangar?sslmode=require');
-    expect(loadConfig({})).toMatchObject({ databasePoolMax: 10, databaseStatementTimeoutMs: 5000, databaseStartupSeconds: 30, migrateOnStart: true, webConcurrency: 1 });
+    expect(loadConfig({})).toMatchObject({
+      databasePoolMax: 10,
+      databaseStatementTimeoutMs: 5000,
+      databaseStartupSeconds: 30,
+      migrateOnStart: true,
+      webConcurrency: 1,
+    });
     expect(() => loadConfig({ WEB_CONCURRENCY: '0', DATABASE_POOL_MAX: 'x' })).toThrow(ConfigError);
     expect(() => loadConfig({ WEB_CONCURRENCY: '2', DATABASE_URL: 'sqlite::memory:' })).toThrow('WEB_CONCURRENCY above 1 needs a database the workers share');
   });

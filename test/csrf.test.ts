@@ -30,7 +30,11 @@ describe('cookie-authenticated REST writes from another site', () => {
     expect(forged.status).toBe(403);
     expect(await forged.json()).toEqual({ error: 'Forbidden' });
     expect(forged.headers.get('access-control-allow-origin')).toBe(EVIL);
-    const tx = await fetch(`${server.url}/api/ships`, { method: 'POST', headers: { cookie, origin: EVIL, 'content-type': 'application/json' }, body: JSON.stringify(ship) });
+    const tx = await fetch(`${server.url}/api/ships`, {
+      method: 'POST',
+      headers: { cookie, origin: EVIL, 'content-type': 'application/json' },
+      body: JSON.stringify(ship),
+    });
     expect(tx.status).toBe(403);
     expect(await tx.json()).toEqual({ error: 'Forbidden', message: 'Cross-site request refused' });
     // The session survived the forged logout.
@@ -40,13 +44,29 @@ describe('cookie-authenticated REST writes from another site', () => {
   it('go through without Origin (curl), from this origin, or from CORS_ORIGINS', async () => {
     const cookie = await hbLogin();
     const own = new URL(server.url).origin;
-    expect((await fetch(`${server.url}/api/ships`, { method: 'POST', headers: { cookie, origin: own, 'content-type': 'application/json' }, body: JSON.stringify(ship) })).status).toBe(201);
-    expect((await fetch(`${server.url}/api/ships`, { method: 'POST', headers: { cookie, origin: APP, 'content-type': 'application/json' }, body: JSON.stringify(ship) })).status).toBe(201);
+    expect(
+      (
+        await fetch(`${server.url}/api/ships`, {
+          method: 'POST',
+          headers: { cookie, origin: own, 'content-type': 'application/json' },
+          body: JSON.stringify(ship),
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await fetch(`${server.url}/api/ships`, {
+          method: 'POST',
+          headers: { cookie, origin: APP, 'content-type': 'application/json' },
+          body: JSON.stringify(ship),
+        })
+      ).status,
+    ).toBe(201);
     const curl = await fetch(`${server.url}/api/v1/auth_session/logout`, { method: 'DELETE', headers: { cookie } });
     expect(curl.status).toBe(200);
   });
 
-  it('include a forged HB login, which would sign the victim in to the attacker\'s account', async () => {
+  it("include a forged HB login, which would sign the victim in to the attacker's account", async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const body = 'email=bob%40hbtn.io&password=H0lbertonSchool98%21';
     for (const path of ['/api/v1/auth_session/login', '/api/v1/auth_session/']) {
@@ -61,7 +81,11 @@ describe('cookie-authenticated REST writes from another site', () => {
   });
 
   it('do not affect header-authenticated requests, which a browser cannot forge', async () => {
-    const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'user', password: 'password' }) });
+    const login = await fetch(`${server.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'user', password: 'password' }),
+    });
     const { access_token: token } = (await login.json()) as { access_token: string };
     const response = await fetch(`${server.url}/api/ships`, {
       method: 'POST',
@@ -105,7 +129,10 @@ describe('Basic-authenticated REST writes from another site (issue 11, item 12)'
     const tx = await fetch(`${server.url}/api/ships`, simple(basic('user', 'password'), 'http://evil.example'));
     expect(tx.status).toBe(403);
     expect(await tx.json()).toEqual({ error: 'Forbidden', message: 'Cross-site request refused' });
-    const hb = await fetch(`${server.url}/api/v1/users`, { ...simple(basic('bob@hbtn.io', 'H0lbertonSchool98!'), EVIL), body: '{"email":"csrf@x.io","password":"pass"}' });
+    const hb = await fetch(`${server.url}/api/v1/users`, {
+      ...simple(basic('bob@hbtn.io', 'H0lbertonSchool98!'), EVIL),
+      body: '{"email":"csrf@x.io","password":"pass"}',
+    });
     expect(hb.status).toBe(403);
     expect(await hb.json()).toEqual({ error: 'Forbidden' });
     expect(server.events.slice(before).filter((e) => e.event.startsWith('login_'))).toEqual([]);
@@ -115,7 +142,11 @@ describe('Basic-authenticated REST writes from another site (issue 11, item 12)'
     const own = new URL(server.url).origin;
     expect((await fetch(`${server.url}/api/ships`, simple(basic('user', 'password')))).status).toBe(201);
     expect((await fetch(`${server.url}/api/ships`, simple(basic('user', 'password'), own))).status).toBe(201);
-    const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"user","password":"password"}' });
+    const login = await fetch(`${server.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username":"user","password":"password"}',
+    });
     const { access_token } = (await login.json()) as { access_token: string };
     expect((await fetch(`${server.url}/api/ships`, simple(bearer(access_token), EVIL))).status).toBe(201);
   });

@@ -66,14 +66,21 @@ async function graphql(target: { url: string }, query: string, variables: Record
 }
 
 async function login(username: string, password: string): Promise<{ access: string; refresh: string }> {
-  const { body } = await graphql(server, 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { ... on TokenPair { accessToken refreshToken } } }', { u: username, p: password });
+  const { body } = await graphql(
+    server,
+    'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { ... on TokenPair { accessToken refreshToken } } }',
+    { u: username, p: password },
+  );
   const pair = body.data.login!;
   expect(pair.accessToken, `login ${username}`).toBeTypeOf('string');
   return { access: pair.accessToken!, refresh: pair.refreshToken! };
 }
 
 async function openSession(username: string, password: string): Promise<string> {
-  const { response } = await graphql(server, 'mutation($u: String!, $p: String!) { openSession(username: $u, password: $p) { __typename } }', { u: username, p: password });
+  const { response } = await graphql(server, 'mutation($u: String!, $p: String!) { openSession(username: $u, password: $p) { __typename } }', {
+    u: username,
+    p: password,
+  });
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith('_my_session_id='));
   expect(cookie, `session for ${username}`).toBeDefined();
   return cookie!.split(';')[0]!.slice('_my_session_id='.length);
@@ -89,7 +96,15 @@ async function expectHealthy(target: { url: string }): Promise<void> {
 
 function tally(request: WireRequest, response: WireResponse): void {
   const path = routedPath(request.path);
-  const face = isGraphQLPath(request.path) ? 'graphql' : path.startsWith('/api/v1') ? 'HB' : /^\/api\/(token|resource)$/.test(path) ? 'RA' : /^\/(auth|api)\//.test(path) ? 'TX' : 'other';
+  const face = isGraphQLPath(request.path)
+    ? 'graphql'
+    : path.startsWith('/api/v1')
+      ? 'HB'
+      : /^\/api\/(token|resource)$/.test(path)
+        ? 'RA'
+        : /^\/(auth|api)\//.test(path)
+          ? 'TX'
+          : 'other';
   const key = `${face} ${response.status} ${mediaType(response.headers['content-type']) || '-'}`;
   statuses.set(key, (statuses.get(key) ?? 0) + 1);
 }
@@ -129,7 +144,8 @@ async function exchange(target: { url: string }, spec: RequestSpec, credentials:
     throw new Error(`${String(error)}\n${describeWire(request)}`, { cause: error });
   }
   tally(request, response);
-  if (process.env.FUZZ_TRACE === '1') console.log(`${response.status} ${request.method} ${request.path.slice(0, 100)} ${(request.headers.authorization ?? '').slice(0, 30)}`);
+  if (process.env.FUZZ_TRACE === '1')
+    console.log(`${response.status} ${request.method} ${request.path.slice(0, 100)} ${(request.headers.authorization ?? '').slice(0, 30)}`);
   const problems = problemsOf(request, response);
   if (problems.length > 0) throw new Error(`${problems.join('; ')}\n${describeWire(request, response)}`);
 }
@@ -152,7 +168,11 @@ beforeAll(async () => {
   const closed = await openSession('guest', 'guest');
   await graphql(server, 'mutation { closeSession { __typename } }', {}, { cookie: `_my_session_id=${closed}` });
   const me = await graphql(server, '{ me { uuid } }', {}, { authorization: bearer(bob.access) });
-  mintTokens = { userAccess: (await login('user', 'password')).access, guestAccess: (await login('guest', 'guest')).access, bobAccess: (await login('bob@hbtn.io', 'H0lbertonSchool98!')).access };
+  mintTokens = {
+    userAccess: (await login('user', 'password')).access,
+    guestAccess: (await login('guest', 'guest')).access,
+    bobAccess: (await login('bob@hbtn.io', 'H0lbertonSchool98!')).access,
+  };
   const tokens: Record<TokenName, string> = {
     userAccess: user.access,
     userRefresh: user.refresh,
@@ -179,7 +199,12 @@ afterAll(async () => {
     await server.close();
   }
   if (process.env.FUZZ_STATS === '1') {
-    console.log([...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}: ${n}`).join('\n'));
+    console.log(
+      [...statuses]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, n]) => `${k}: ${n}`)
+        .join('\n'),
+    );
   }
 });
 
@@ -232,8 +257,21 @@ describe('fuzz against the password throttle', () => {
     // A password in a Basic header, on any face.
     fc.record({
       method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
-      path: fc.constantFrom('/api/token', '/api/resource', '/api/v1/users/me', '/api/v1/stats', '/api/ships', '/auth/logout', '/auth/refresh', '/graphql', '/api/users/1'),
-      auth: fc.oneof(pair.map((p) => ({ kind: 'pair' as const, scheme: 'Basic', pair: p })), authArb),
+      path: fc.constantFrom(
+        '/api/token',
+        '/api/resource',
+        '/api/v1/users/me',
+        '/api/v1/stats',
+        '/api/ships',
+        '/auth/logout',
+        '/auth/refresh',
+        '/graphql',
+        '/api/users/1',
+      ),
+      auth: fc.oneof(
+        pair.map((p) => ({ kind: 'pair' as const, scheme: 'Basic', pair: p })),
+        authArb,
+      ),
       cookies: fc.constant<CookieSpec[]>([]),
       headers: fc.constant<[string, string][]>([]),
       contentType: fc.constant('application/json'),
@@ -244,7 +282,17 @@ describe('fuzz against the password throttle', () => {
     // The login endpoints' own bodies: TX, HB and GraphQL.
     pair.chain(([username, password]) =>
       fc.constantFrom<RequestSpec>(
-        { method: 'POST', path: '/auth/login', auth: { kind: 'none' }, cookies: [], headers: [], contentType: 'application/json', body: { kind: 'json', value: { username, password } }, encoding: 'none', chunked: false },
+        {
+          method: 'POST',
+          path: '/auth/login',
+          auth: { kind: 'none' },
+          cookies: [],
+          headers: [],
+          contentType: 'application/json',
+          body: { kind: 'json', value: { username, password } },
+          encoding: 'none',
+          chunked: false,
+        },
         {
           method: 'POST',
           path: '/api/v1/auth_session/login',
@@ -263,7 +311,13 @@ describe('fuzz against the password throttle', () => {
           cookies: [],
           headers: [],
           contentType: 'application/json',
-          body: { kind: 'json', value: { query: `mutation($u: String!, $p: String!) { ${field}(username: $u, password: $p) { __typename } }`, variables: { u: username, p: password } } },
+          body: {
+            kind: 'json',
+            value: {
+              query: `mutation($u: String!, $p: String!) { ${field}(username: $u, password: $p) { __typename } }`,
+              variables: { u: username, p: password },
+            },
+          },
           encoding: 'none',
           chunked: false,
         })),

@@ -51,7 +51,11 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     await page.keyboard.press('Escape');
     await page.locator('.graphiql-execute-button').click();
     // The editor renders spaces as no-break spaces.
-    const responseText = () => page.locator('.graphiql-response').innerText().then((text) => text.replace(/\u00a0/g, ' '));
+    const responseText = () =>
+      page
+        .locator('.graphiql-response')
+        .innerText()
+        .then((text) => text.replace(/\u00a0/g, ' '));
     await expect.poll(responseText, { timeout: 15_000 }).toContain('"model": "T-65 X-Wing"');
     await page.screenshot({ path: 'test-results/graphiql.png' });
     expect(violations).toEqual([]);
@@ -90,7 +94,11 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.suggest-widget.visible').count(), { timeout: 10_000 }).toBe(0);
     await page.locator('.graphiql-execute-button').click();
-    const responseText = () => page.locator('.graphiql-response').innerText().then((text) => text.replace(/\u00a0/g, ' '));
+    const responseText = () =>
+      page
+        .locator('.graphiql-response')
+        .innerText()
+        .then((text) => text.replace(/\u00a0/g, ' '));
     // The stale Basic header is gone, so the public query is answered instead of refused with 401.
     await expect.poll(responseText, { timeout: 15_000 }).toContain('"model": "TIE/LN Starfighter"');
     await page.waitForTimeout(1000);

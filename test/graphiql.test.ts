@@ -65,7 +65,11 @@ describe('GraphiQL in production (issue 11, item 15)', () => {
       expect(html).not.toContain('<script');
       expect(response.headers.get('content-security-policy')).not.toContain('script-src');
       // Introspection really is off, which is why.
-      const introspect = await fetch(`${production.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __schema { queryType { name } } }"}' });
+      const introspect = await fetch(`${production.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __schema { queryType { name } } }"}',
+      });
       expect(((await introspect.json()) as { errors?: unknown[] }).errors?.length).toBeGreaterThan(0);
     } finally {
       await production.close();
@@ -83,7 +87,7 @@ describe('GraphiQL in production (issue 11, item 15)', () => {
 });
 
 describe('security headers', () => {
-  it('API responses carry the strict CSP and helmet\'s headers', async () => {
+  it("API responses carry the strict CSP and helmet's headers", async () => {
     for (const response of [
       await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }),
       await fetch(`${server.url}/api/ships/1`),

@@ -68,14 +68,18 @@ describe('directive limit', () => {
   const directives = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `d${i}: __typename @include(if: true)`).join(' ')} }`;
   it(`accepts ${GRAPHQL_LIMITS.maxDirectives} directives and rejects ${GRAPHQL_LIMITS.maxDirectives + 1}`, async () => {
     expect((await post(directives(GRAPHQL_LIMITS.maxDirectives))).body.errors).toBeUndefined();
-    expect(rejectedWith((await post(directives(GRAPHQL_LIMITS.maxDirectives + 1))).body, `Directives limit of ${GRAPHQL_LIMITS.maxDirectives} exceeded`)).toBe(true);
+    expect(rejectedWith((await post(directives(GRAPHQL_LIMITS.maxDirectives + 1))).body, `Directives limit of ${GRAPHQL_LIMITS.maxDirectives} exceeded`)).toBe(
+      true,
+    );
   });
 });
 
 describe('token limit', () => {
   // 38 fixed tokens plus one per role string (commas are not tokens in GraphQL).
   const tokens = (n: number) =>
-    `mutation { createShip(input: {affiliation: "a", category: "b", crew: 1, length: 1, manufacturer: "m", model: "x", shipClass: "c", roles: [${Array(n - 38).fill('"r"').join(', ')}]}) { __typename } }`;
+    `mutation { createShip(input: {affiliation: "a", category: "b", crew: 1, length: 1, manufacturer: "m", model: "x", shipClass: "c", roles: [${Array(n - 38)
+      .fill('"r"')
+      .join(', ')}]}) { __typename } }`;
   it(`accepts ${GRAPHQL_LIMITS.maxTokens} tokens and rejects ${GRAPHQL_LIMITS.maxTokens + 1}`, async () => {
     expect((await post(tokens(GRAPHQL_LIMITS.maxTokens))).body.errors).toBeUndefined();
     expect(rejectedWith((await post(tokens(GRAPHQL_LIMITS.maxTokens + 1))).body, `Token limit of ${GRAPHQL_LIMITS.maxTokens} exceeded`)).toBe(true);
@@ -117,7 +121,7 @@ describe('result-size (cost) limit', () => {
     expect(rejectedWith((await post(document)).body, `found ${2 ** 40}.`)).toBe(true);
   });
 
-  it('counts fragments, and a user\'s ships at the default page size when `first` is omitted', async () => {
+  it("counts fragments, and a user's ships at the default page size when `first` is omitted", async () => {
     const fragment = 'fragment Deep on User { ships { createdBy { ships { createdBy { ships { createdBy { id } } } } } } }';
     // user, then three levels of 20 ships each with its creator: 1 + 20 * (2 + 20 * (2 + 20 * 2)) = 16,841.
     expect((await post(`{ user(id: 1) { ... on User { ...Deep } } } ${fragment}`)).body.errors).toBeUndefined();
@@ -159,7 +163,11 @@ describe('production switches', () => {
     const production = await startTestServer({ env: { NODE_ENV: 'production', SEED_DEMO: '0' } });
     try {
       const query = async (q: string) => {
-        const r = await fetch(`${production.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
+        const r = await fetch(`${production.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: q }),
+        });
         return (await r.json()) as { errors?: { message: string }[] };
       };
       expect((await query('{ __schema { types { name } } }')).errors?.[0]?.message).toMatch(/introspection/i);
@@ -191,10 +199,14 @@ describe('body size', () => {
   it('answers 411 for a chunked body', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = request(
+        `${server.url}/graphql`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on('error', reject);
       req.write('{"query":');
       req.end('"{ __typename }"}');

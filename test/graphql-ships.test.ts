@@ -80,7 +80,11 @@ describe('ship queries', () => {
 
 describe('User.ships', () => {
   async function query(document: string) {
-    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document }) });
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: document }),
+    });
     return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
   }
 
@@ -88,7 +92,9 @@ describe('User.ships', () => {
     const guest = { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` };
     for (const model of ['Guest A', 'Guest B', 'Guest C']) await gql(server, CreateShipDocument, { input: { ...xWing, model } }, guest);
     queries.length = 0;
-    const { data, errors } = await query('{ users(first: 10) { ... on UserPage { nodes { username two: ships(first: 2) { model } all: ships(first: 100) { model } } } } }');
+    const { data, errors } = await query(
+      '{ users(first: 10) { ... on UserPage { nodes { username two: ships(first: 2) { model } all: ships(first: 100) { model } } } } }',
+    );
     expect(errors).toBeUndefined();
     const byName = Object.fromEntries(data.users.nodes.map((u: any) => [u.username, u]));
     expect(byName.guest.two.map((s: any) => s.model)).toEqual(['Guest A', 'Guest B']);

@@ -54,7 +54,7 @@ describe('register', () => {
     });
   });
 
-  it('stores an argon2id hash with at least OWASP\'s parameters, never the password', async () => {
+  it("stores an argon2id hash with at least OWASP's parameters, never the password", async () => {
     await register('hashed', 'hashed-password');
     const em = server.running.runtime.orm.em.fork();
     const user = await em.findOneOrFail(User, { username: 'hashed' }, { populate: ['passwordHash'] });

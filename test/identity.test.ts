@@ -32,7 +32,11 @@ describe('registering a look-alike of an existing user', () => {
     ['a trailing space', 'user ', { error: 'Bad Request', message: { name: ['May not start or end with a space, or have two spaces in a row.'] } }],
     ['a zero-width space', 'us\u200ber', { error: 'Bad Request', message: { name: ['May not contain the character U+200B.'] } }],
     ['a zero-width joiner', 'user\u200d', { error: 'Bad Request', message: { name: ['May not contain the character U+200D.'] } }],
-    ['a combining overlay', 'user\u0336', { error: 'Bad Request', message: { name: ['May not contain the combining mark U+0336 on a letter that has no composed form with it.'] } }],
+    [
+      'a combining overlay',
+      'user\u0336',
+      { error: 'Bad Request', message: { name: ['May not contain the combining mark U+0336 on a letter that has no composed form with it.'] } },
+    ],
   ])('%s (%j) is refused', async (_name, name, body) => {
     const response = await register(name);
     expect(response.status).toBe(400);
@@ -75,7 +79,10 @@ describe('existing rows get the canonical columns through a migration', () => {
     const db = await tempDatabase();
     databases.push(db);
     const first = await startTestServer({ databaseUrl: db.url });
-    for (const [name, email] of [['pilot', 'ann@hbtn.io'], ['pilot-two', 'ann-two@hbtn.io']]) {
+    for (const [name, email] of [
+      ['pilot', 'ann@hbtn.io'],
+      ['pilot-two', 'ann-two@hbtn.io'],
+    ]) {
       await gql(first, RegisterDocument, { input: { username: name!, email, password: `${name}-pass` } });
     }
     await first.close();
@@ -111,7 +118,10 @@ describe('existing rows get the canonical columns through a migration', () => {
       expect((await http(second, 'POST', '/auth/login', { json: { username: 'pilot', password: 'pilot-pass' } })).status).toBe(200);
       expect((await http(second, 'POST', '/auth/login', { json: { username: 'Pilot', password: 'pilot-two-pass' } })).status).toBe(200);
       // New registrations are refused against either.
-      expect((await http(second, 'POST', '/api/users', { json: { name: 'PILOT', password: 'x-pass' } })).json).toEqual({ error: 'Bad Request', message: 'User already exists.' });
+      expect((await http(second, 'POST', '/api/users', { json: { name: 'PILOT', password: 'x-pass' } })).json).toEqual({
+        error: 'Bad Request',
+        message: 'User already exists.',
+      });
     } finally {
       warn.mockRestore();
       await second.close();

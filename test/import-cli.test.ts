@@ -76,7 +76,16 @@ const counts = () =>
     return { users: await one('users'), ships: await one('ships'), sessions: await one('sessions') };
   });
 
-const SHIP = { affiliation: 'Rebel Alliance', category: 'Starfighters', crew: 1, length: 13, manufacturer: 'Incom Corporation', model: 'T-65 X-Wing', ship_class: 'Starfighter', roles: ['Space Superiority Starfighter', 'Escort'] };
+const SHIP = {
+  affiliation: 'Rebel Alliance',
+  category: 'Starfighters',
+  crew: 1,
+  length: 13,
+  manufacturer: 'Incom Corporation',
+  model: 'T-65 X-Wing',
+  ship_class: 'Starfighter',
+  roles: ['Space Superiority Starfighter', 'Escort'],
+};
 
 describe('usage', () => {
   it('refuses missing arguments, unknown kinds and policies with exit 2 and the usage', async () => {
@@ -99,7 +108,6 @@ describe('bad input, as a real process', () => {
     const run = await importInProcess(db.url, ['tx', join(dir, 'data.json'), '--database', 'mysql://somewhere/db']);
     expectOneLineError(run, '--database: ');
   });
-
 
   it('an RA file that is not SQLite', async () => {
     const file = join(dir, 'db.sqlite');
@@ -159,7 +167,14 @@ describe('bad input, as a real process', () => {
 describe('conflicts', () => {
   async function seedTx(): Promise<void> {
     const first = join(dir, 'first.json');
-    writeTxStore(first, [{ id: 1, name: 'user', password: 'password' }, { id: 2, name: 'guest', password: 'guest' }], [{ ...SHIP, id: 1 }]);
+    writeTxStore(
+      first,
+      [
+        { id: 1, name: 'user', password: 'password' },
+        { id: 2, name: 'guest', password: 'guest' },
+      ],
+      [{ ...SHIP, id: 1 }],
+    );
     expect((await importInProcess(db.url, ['tx', first])).code).toBe(0);
   }
 
@@ -173,7 +188,10 @@ describe('conflicts', () => {
         { id: 4, name: 'fresh', password: 'fresh-pw' },
         { id: 5, name: 'fresh', password: 'other' }, // same name as the record before it
       ],
-      [{ ...SHIP, id: 1, model: 'Changed' }, { ...SHIP, id: 2 }],
+      [
+        { ...SHIP, id: 1, model: 'Changed' },
+        { ...SHIP, id: 2 },
+      ],
     );
     return second;
   }
@@ -210,7 +228,10 @@ describe('conflicts', () => {
     mkdirSync(join(dir, 'two'));
     writeHbUsers(first, [{ email: 'Bob@hbtn.io', password: 'pw' }]);
     expect((await importInProcess(db.url, ['hb', join(dir, 'one')])).code).toBe(0);
-    const users = writeHbUsers(second, [{ email: 'bob@HBTN.io', password: 'pw2' }, { email: 'carol@hbtn.io', password: 'pw3' }]);
+    const users = writeHbUsers(second, [
+      { email: 'bob@HBTN.io', password: 'pw2' },
+      { email: 'carol@hbtn.io', password: 'pw3' },
+    ]);
     const [bobId] = Object.keys(users);
     writeHbSessions(join(dir, 'two', '.db_UserSession.json'), [{ userId: bobId!, sessionId: 's1', createdAtMs: Date.now() }]);
     const run = await importInProcess(db.url, ['hb', second, '--on-conflict', 'skip']);
@@ -251,7 +272,11 @@ describe('dry run, re-runs and failures', () => {
     const data = join(dir, 'data.json');
     writeTxStore(data, [{ id: 3, name: 'user', password: 'password' }], [{ ...SHIP, id: 1 }]);
     expect((await importInProcess(db.url, ['tx', data])).code).toBe(0);
-    expect(JSON.parse((await importInProcess(db.url, ['tx', data, '--json'])).stdout)).toMatchObject({ users: { imported: 0, present: 1 }, ships: { imported: 0, present: 1 }, passwordsHashed: 0 });
+    expect(JSON.parse((await importInProcess(db.url, ['tx', data, '--json'])).stdout)).toMatchObject({
+      users: { imported: 0, present: 1 },
+      ships: { imported: 0, present: 1 },
+      passwordsHashed: 0,
+    });
   });
 
   it('a second run of an HB store with sessions imports neither again', async () => {
@@ -270,7 +295,9 @@ describe('dry run, re-runs and failures', () => {
     await importInProcess(db.url, ['ra', file]);
     const id = await withOrm(async (orm) => {
       const em = orm.em.fork();
-      await em.execute("insert into users (uuid, username, username_canonical, password_hash, token_version, created_at, updated_at) values ('00000000-0000-4000-8000-000000000009', 'next', 'next', 'x', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')");
+      await em.execute(
+        "insert into users (uuid, username, username_canonical, password_hash, token_version, created_at, updated_at) values ('00000000-0000-4000-8000-000000000009', 'next', 'next', 'x', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+      );
       return (await em.execute<{ id: number }[]>("select id from users where username = 'next'"))[0]!.id;
     });
     expect(Number(id)).toBe(8);

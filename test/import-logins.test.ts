@@ -9,7 +9,14 @@ import { LoginDocument, OpenSessionDocument } from './operations/generated';
 import { curlForm, sessionCookieOf } from './support/hb';
 import { http } from './support/http';
 import {
-  importInProcess, SHA_CRYPT_SAMPLES, werkzeugPbkdf2, werkzeugScrypt, writeHbSessions, writeHbUsers, writeRaStore, writeTxStore,
+  importInProcess,
+  SHA_CRYPT_SAMPLES,
+  werkzeugPbkdf2,
+  werkzeugScrypt,
+  writeHbSessions,
+  writeHbUsers,
+  writeRaStore,
+  writeTxStore,
 } from './support/flaskStores';
 import { basic, gql, startTestServer, TestClock, tempDatabase, type TestDatabase, type TestServer } from './support/testServer';
 
@@ -52,7 +59,16 @@ async function login(face: Face, identifier: string, password: string): Promise<
     case 'raToken':
       return (await http(server, 'GET', '/api/token', { headers: { Authorization: basic(identifier, password) } })).status === 200;
     case 'hbLogin':
-      return (await http(server, 'POST', '/api/v1/auth_session/login', curlForm(`email=${encodeURIComponent(identifier)}`, `password=${encodeURIComponent(password)}`))).status === 200;
+      return (
+        (
+          await http(
+            server,
+            'POST',
+            '/api/v1/auth_session/login',
+            curlForm(`email=${encodeURIComponent(identifier)}`, `password=${encodeURIComponent(password)}`),
+          )
+        ).status === 200
+      );
   }
 }
 
@@ -73,12 +89,16 @@ beforeAll(async () => {
     raRows.push({ id: id++, username: nameOf('scrypt', face), password_hash: werkzeugScrypt(PASSWORD.scrypt) });
     raRows.push({ id: id++, username: nameOf('sha256crypt', face), password_hash: SHA_CRYPT_SAMPLES[0]!.hash });
   }
-  raRows.push({ id: id++, username: 'throttled', password_hash: werkzeugPbkdf2('right password') });
+  raRows.push({ id, username: 'throttled', password_hash: werkzeugPbkdf2('right password') });
   await writeRaStore(join(dir, 'db.sqlite'), raRows);
-  writeHbUsers(join(dir, '.db_User.json'), [
-    ...FACES.map((face) => ({ id: hbUuid(face), email: nameOf('hbsha256', face), password: PASSWORD.hbsha256, firstName: 'Bob', lastName: face })),
-    { id: noPasswordUuid, email: 'nopassword@example.com', password: null },
-  ], now);
+  writeHbUsers(
+    join(dir, '.db_User.json'),
+    [
+      ...FACES.map((face) => ({ id: hbUuid(face), email: nameOf('hbsha256', face), password: PASSWORD.hbsha256, firstName: 'Bob', lastName: face })),
+      { id: noPasswordUuid, email: 'nopassword@example.com', password: null },
+    ],
+    now,
+  );
   writeHbSessions(join(dir, '.db_UserSession.json'), [
     { userId: hbUuid('basic'), sessionId: 'live-session-id', createdAtMs: now - 3_600_000 },
     { userId: hbUuid('basic'), sessionId: 'old-session-id', createdAtMs: now - 2 * 86_400_000 },
@@ -86,7 +106,19 @@ beforeAll(async () => {
   writeTxStore(
     join(dir, 'data.json'),
     FACES.map((face, i) => ({ id: 500 + i, name: nameOf('txplain', face), password: PASSWORD.txplain })),
-    [{ id: 40, affiliation: 'Empire', category: 'Transports', crew: 2, length: 20, manufacturer: 'Sienar Fleet Systems', model: 'Lambda', ship_class: 'Shuttle', roles: ['Personnel Shuttle', 'Troop Transport', 'Escape Vessel'] }],
+    [
+      {
+        id: 40,
+        affiliation: 'Empire',
+        category: 'Transports',
+        crew: 2,
+        length: 20,
+        manufacturer: 'Sienar Fleet Systems',
+        model: 'Lambda',
+        ship_class: 'Shuttle',
+        roles: ['Personnel Shuttle', 'Troop Transport', 'Escape Vessel'],
+      },
+    ],
   );
   imports.ra = await importInProcess(db.url, ['ra', join(dir, 'db.sqlite')]);
   imports.hb = await importInProcess(db.url, ['hb', join(dir, '.db_User.json')]);
@@ -176,7 +208,10 @@ describe('after the logins', () => {
 
   it('a new password is stored as argon2id, never in a legacy format', async () => {
     const throttled = await server.running.runtime.orm.em.fork().findOneOrFail(User, { username: 'throttled' });
-    const put = await http(server, 'PUT', `/api/users/${throttled.id}`, { headers: { Authorization: basic('throttled', 'right password') }, json: { name: 'throttled', password: 'a new password' } });
+    const put = await http(server, 'PUT', `/api/users/${throttled.id}`, {
+      headers: { Authorization: basic('throttled', 'right password') },
+      json: { name: 'throttled', password: 'a new password' },
+    });
     expect(put.status).toBe(200);
     expect(await storedHash('throttled')).toMatch(/^\$argon2id\$/);
     expect(await login('raToken', 'throttled', 'a new password')).toBe(true);
@@ -192,7 +227,12 @@ describe('after the logins', () => {
   });
 
   it('a login through HB names the imported user', async () => {
-    const response = await http(server, 'POST', '/api/v1/auth_session/login', curlForm(`email=${nameOf('hbsha256', 'hbLogin')}`, `password=${PASSWORD.hbsha256}`));
+    const response = await http(
+      server,
+      'POST',
+      '/api/v1/auth_session/login',
+      curlForm(`email=${nameOf('hbsha256', 'hbLogin')}`, `password=${PASSWORD.hbsha256}`),
+    );
     const me = await http(server, 'GET', '/api/v1/users/me', { headers: { Cookie: sessionCookieOf(response) } });
     expect(me.json).toMatchObject({ id: hbUuid('hbLogin'), email: nameOf('hbsha256', 'hbLogin') });
   });

@@ -13,14 +13,26 @@ import { basic, startTestServer, TestClock, tempDatabase, type TestServer } from
 // folder against a new database on the suite's engine, then logs in as the imported users.
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const section = readme.slice(readme.indexOf('## Moving from the Flask originals'), readme.indexOf('\n## ', readme.indexOf('## Moving from the Flask originals') + 3));
-const examples = [...section.matchAll(/```sh\n((?:(?!```)[\s\S])*)```\s*\n```text\n((?:(?!```)[\s\S])*)```/g)].map((m) => ({ script: m[1]!, expected: m[2]!.trimEnd().split('\n') }));
+const section = readme.slice(
+  readme.indexOf('## Moving from the Flask originals'),
+  readme.indexOf('\n## ', readme.indexOf('## Moving from the Flask originals') + 3),
+);
+const examples = [...section.matchAll(/```sh\n((?:(?!```)[\s\S])*)```\s*\n```text\n((?:(?!```)[\s\S])*)```/g)].map((m) => ({
+  script: m[1]!,
+  expected: m[2]!.trimEnd().split('\n'),
+}));
 const SQLITE_TARGET = 'DATABASE_URL="sqlite:$dir/hangar.sqlite"';
 
 const temp = mkdtempSync(join(tmpdir(), 'hangar-readme-import-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-const lineMatcher = (line: string) => new RegExp(`^${line.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const lineMatcher = (line: string) =>
+  new RegExp(
+    `^${line
+      .split('…')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 
 async function runExample(script: string): Promise<{ stdout: string; server: TestServer; close: () => Promise<void> }> {
   const db = await tempDatabase();

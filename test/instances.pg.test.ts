@@ -1,14 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_REUSE_GRACE_SECONDS } from '../src/services/tokens';
-import {
-  CloseSessionDocument,
-  LoginDocument,
-  MeDocument,
-  OpenSessionDocument,
-  RefreshTokenDocument,
-  RegisterDocument,
-} from './operations/generated';
+import { CloseSessionDocument, LoginDocument, MeDocument, OpenSessionDocument, RefreshTokenDocument, RegisterDocument } from './operations/generated';
 import { tempPostgresDatabase } from './support/database';
 import { authEvents, gql, killStarted, POSTGRES_ADMIN_URL, startMain, type ServerProcess } from './support/serverProcess';
 
@@ -54,7 +47,13 @@ const meAs = async (url: string, headers: Record<string, string>) => {
 async function settledOutput(server: ServerProcess, url: string): Promise<string> {
   const before = authEvents(server.output()).length;
   expect((await meAs(url, basicUser)).username).toBe('user');
-  return server.waitFor((output) => (authEvents(output).slice(before).some((event) => event.event === 'login_succeeded') ? output : undefined));
+  return server.waitFor((output) =>
+    authEvents(output)
+      .slice(before)
+      .some((event) => event.event === 'login_succeeded')
+      ? output
+      : undefined,
+  );
 }
 
 // Reuse detection needs a rotated refresh token older than the grace window, and a child

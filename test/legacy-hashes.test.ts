@@ -59,15 +59,22 @@ describe('SHA-crypt (passlib sha256_crypt)', () => {
     expect(await sha256Crypt(password, settingOf(setting))).toBe(expected);
   });
 
-  it.each(SHA_CRYPT_VECTORS.filter(([, , expected]) => !expected.includes('roundstoolow')))('verifies %s, and refuses another password', async (_s, password, expected) => {
-    const legacy = parseLegacyHash(expected)!;
-    expect(legacy.format).toBe('sha256-crypt');
-    expect(await verifyLegacyHash(legacy, password)).toBe(true);
-    expect(await verifyLegacyHash(legacy, `${password}x`)).toBe(false);
-  });
+  it.each(SHA_CRYPT_VECTORS.filter(([, , expected]) => !expected.includes('roundstoolow')))(
+    'verifies %s, and refuses another password',
+    async (_s, password, expected) => {
+      const legacy = parseLegacyHash(expected)!;
+      expect(legacy.format).toBe('sha256-crypt');
+      expect(await verifyLegacyHash(legacy, password)).toBe(true);
+      expect(await verifyLegacyHash(legacy, `${password}x`)).toBe(false);
+    },
+  );
 
   it.skipIf(!HAS_OPENSSL_SHA_CRYPT)('agrees with OpenSSL on fresh salts and passwords (skipped without openssl passwd -5)', async () => {
-    for (const [salt, password, rounds] of [['aB3./xyz', 'pässwörd ✓', 5000], ['0123456789abcdef', 'x'.repeat(70), 12345], ['s', 'a', 1000]] as const) {
+    for (const [salt, password, rounds] of [
+      ['aB3./xyz', 'pässwörd ✓', 5000],
+      ['0123456789abcdef', 'x'.repeat(70), 12345],
+      ['s', 'a', 1000],
+    ] as const) {
       const setting = rounds === 5000 ? salt : `rounds=${rounds}$${salt}`;
       const expected = execFileSync('openssl', ['passwd', '-5', '-salt', setting, password], { encoding: 'utf8' }).trim();
       expect(await sha256Crypt(password, { salt, rounds: rounds === 5000 ? null : rounds })).toBe(expected);
@@ -83,7 +90,7 @@ describe('Werkzeug generate_password_hash formats', () => {
     expect(await verifyLegacyHash(legacy, password.toUpperCase())).toBe(false);
   });
 
-  it('reads pbkdf2:sha256 without a count as Werkzeug 0.x\'s default of 1000 iterations', async () => {
+  it("reads pbkdf2:sha256 without a count as Werkzeug 0.x's default of 1000 iterations", async () => {
     const digest = createHash('sha256').update('x').digest('hex');
     expect(parseLegacyHash(`pbkdf2:sha256$salt$${digest}`)).toMatchObject({ format: 'werkzeug-pbkdf2', iterations: 1000 });
   });

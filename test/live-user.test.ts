@@ -30,7 +30,8 @@ async function register(username: string, password = 'a long password') {
   return { id: data.register.id, token: login.accessToken, refresh: login.refreshToken };
 }
 
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; jti: string; fam: string; chain: string };
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; jti: string; fam: string; chain: string };
 const resource = (server: TestServer, token: string, scheme: 'bearer' | 'basic' = 'bearer') =>
   http(server, 'GET', '/api/resource', { headers: { authorization: scheme === 'bearer' ? bearer(token) : basic(token, 'x') } });
 
@@ -102,7 +103,12 @@ describe('token requests on two instances', () => {
     const { token: changer } = await register('cross-change');
     const other = (await gql(a, LoginDocument, { username: 'cross-change', password: 'a long password' })).data!.login;
     if (other.__typename !== 'TokenPair') throw new Error('login failed');
-    const changed = await gql(a, ChangePasswordDocument, { currentPassword: 'a long password', newPassword: 'another long password' }, { authorization: bearer(changer) });
+    const changed = await gql(
+      a,
+      ChangePasswordDocument,
+      { currentPassword: 'a long password', newPassword: 'another long password' },
+      { authorization: bearer(changer) },
+    );
     expect(changed.errors).toBeUndefined();
     expect((await resource(b, other.accessToken)).status).toBe(401);
     expect((await resource(b, changer)).json).toEqual({ data: 'Hello, cross-change!' });

@@ -83,18 +83,40 @@ beforeAll(async () => {
   expect(hbWrong.status).toBe(401);
 
   // GraphQL: login, refresh, Bearer, a cookie session, wrong password, and errors carrying the password.
-  const gLogin = await send('POST', '/graphql', '/graphql', gqlBody('mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { ... on TokenPair { accessToken refreshToken } } }', { u: USERNAME, p: PASSWORD }));
+  const gLogin = await send(
+    'POST',
+    '/graphql',
+    '/graphql',
+    gqlBody('mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { ... on TokenPair { accessToken refreshToken } } }', {
+      u: USERNAME,
+      p: PASSWORD,
+    }),
+  );
   const pair = (gLogin.json as { data: { login: { accessToken: string; refreshToken: string } } }).data.login;
   secrets.add(pair.accessToken).add(pair.refreshToken);
-  const rotated = await send('POST', '/graphql', '/graphql', gqlBody('mutation ($r: String!) { refreshToken(refreshToken: $r) { ... on TokenPair { accessToken refreshToken } } }', { r: pair.refreshToken }));
+  const rotated = await send(
+    'POST',
+    '/graphql',
+    '/graphql',
+    gqlBody('mutation ($r: String!) { refreshToken(refreshToken: $r) { ... on TokenPair { accessToken refreshToken } } }', { r: pair.refreshToken }),
+  );
   const next = (rotated.json as { data: { refreshToken: { accessToken: string; refreshToken: string } } }).data.refreshToken;
   secrets.add(next.accessToken).add(next.refreshToken);
-  expect((await send('POST', '/graphql', '/graphql', { ...gqlBody('{ me { id } }'), headers: { authorization: bearer(next.accessToken) } })).json).toEqual({ data: { me: { id: 4 } } });
-  const opened = await send('POST', '/graphql', '/graphql', gqlBody(`mutation { openSession(username: "${USERNAME}", password: "${PASSWORD}") { __typename } }`));
+  expect((await send('POST', '/graphql', '/graphql', { ...gqlBody('{ me { id } }'), headers: { authorization: bearer(next.accessToken) } })).json).toEqual({
+    data: { me: { id: 4 } },
+  });
+  const opened = await send(
+    'POST',
+    '/graphql',
+    '/graphql',
+    gqlBody(`mutation { openSession(username: "${USERNAME}", password: "${PASSWORD}") { __typename } }`),
+  );
   const gCookie = opened.headers.get('set-cookie')!.split(';')[0]!;
   secrets.add(gCookie.split('=')[1]!);
   expect((await send('POST', '/graphql', '/graphql', { ...gqlBody('{ me { username } }'), headers: { cookie: gCookie } })).status).toBe(200);
-  expect((await send('POST', '/graphql', '/graphql', { ...gqlBody('{ me { id } }'), headers: { authorization: basic(USERNAME, WRONG_PASSWORD) } })).status).toBe(401);
+  expect(
+    (await send('POST', '/graphql', '/graphql', { ...gqlBody('{ me { id } }'), headers: { authorization: basic(USERNAME, WRONG_PASSWORD) } })).status,
+  ).toBe(401);
   const invalid = await send('POST', '/graphql', '/graphql', gqlBody(`mutation { login(username: "${USERNAME}", password: "${PASSWORD}") { nope } }`));
   expect((invalid.json as { errors: unknown[] }).errors).toHaveLength(1);
   const syntax = await send('POST', '/graphql', '/graphql', gqlBody(`mutation { login(username: "${USERNAME}", password: "${PASSWORD}" `));
@@ -111,7 +133,12 @@ beforeAll(async () => {
       expect({ status: failed.status, body: failed.json }).toMatchObject({ status: 500, body: { error: 'Internal Server Error' } });
       expect(failed.text).not.toMatch(/boom|insert|at /i);
     }
-    const gFailed = await send('POST', '/graphql', '/graphql', gqlBody(`mutation { register(input: {username: "obs-boom-gql", password: "${BOOM_PASSWORD}"}) { __typename } }`));
+    const gFailed = await send(
+      'POST',
+      '/graphql',
+      '/graphql',
+      gqlBody(`mutation { register(input: {username: "obs-boom-gql", password: "${BOOM_PASSWORD}"}) { __typename } }`),
+    );
     expect((gFailed.json as { errors: { message: string }[] }).errors[0]!.message).toBe('Unexpected error.');
     expect(gFailed.text).not.toMatch(/boom|insert/i);
   } finally {
@@ -170,7 +197,9 @@ describe('request log', () => {
 
   it('logs each 500 once at error level with its stack and request id, without the statement or its values', () => {
     const errors = server.logs.filter((line) => line.type === 'error');
-    const failedIds = exchanges.filter((e) => e.result.status === 500 || e.result.text.includes('Unexpected error.')).map((e) => e.result.headers.get('x-request-id'));
+    const failedIds = exchanges
+      .filter((e) => e.result.status === 500 || e.result.text.includes('Unexpected error.'))
+      .map((e) => e.result.headers.get('x-request-id'));
     expect(failedIds).toHaveLength(3);
     expect(errors.map((line) => line.requestId).sort()).toEqual([...failedIds].sort());
     for (const line of errors) {

@@ -57,7 +57,9 @@ describe('/graphql', () => {
 
   it('an absolute-form target is served by its path', async () => {
     const body = '{"query":"{ __typename }"}';
-    const answer = await raw(`POST http://evil.example/graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    const answer = await raw(
+      `POST http://evil.example/graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
     expect({ status: answer.status, body: JSON.parse(answer.body) }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
   });
 

@@ -37,14 +37,24 @@ describe('access to /metrics', () => {
   });
 
   it('with METRICS_TOKEN, needs exactly that Bearer token (401 in JSON otherwise)', async () => {
-    for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Bearer ${TOKEN}x`, `Basic ${Buffer.from(`${TOKEN}:`).toString('base64')}`, TOKEN]) {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token-0123456789',
+      `Bearer ${TOKEN}x`,
+      `Basic ${Buffer.from(`${TOKEN}:`).toString('base64')}`,
+      TOKEN,
+    ]) {
       const response = await http(server, 'GET', '/metrics', { headers: authorization ? { authorization } : {} });
       expect({ status: response.status, json: response.json }).toEqual({ status: 401, json: { error: 'Unauthorized' } });
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
     }
     expect((await http(server, 'GET', '/metrics', { headers: { authorization: `bearer ${TOKEN}` } })).status).toBe(200);
     const post = await http(server, 'POST', '/metrics', { headers: scrapeHeaders });
-    expect({ status: post.status, allow: post.headers.get('allow'), json: post.json }).toEqual({ status: 405, allow: 'GET, HEAD', json: { error: 'Method Not Allowed' } });
+    expect({ status: post.status, allow: post.headers.get('allow'), json: post.json }).toEqual({
+      status: 405,
+      allow: 'GET, HEAD',
+      json: { error: 'Method Not Allowed' },
+    });
   });
 
   it('refuses a short METRICS_TOKEN', () => {
@@ -60,7 +70,9 @@ describe('access to /metrics', () => {
       await http(separate, 'GET', '/api/ships/1');
       const response = await fetch(`${url}/metrics`);
       expect(response.status).toBe(200);
-      expect(parseMetrics(await response.text()).some((s) => s.name === 'hangar_http_request_duration_seconds_count' && s.labels.route === '/api/ships/:id')).toBe(true);
+      expect(
+        parseMetrics(await response.text()).some((s) => s.name === 'hangar_http_request_duration_seconds_count' && s.labels.route === '/api/ships/:id'),
+      ).toBe(true);
       const other = await fetch(`${url}/graphql`);
       expect({ status: other.status, json: await other.json() }).toEqual({ status: 404, json: { error: 'Not Found' } });
       // The main port still does not serve it.
@@ -92,8 +104,12 @@ describe('series moved by real traffic', () => {
     await http(server, 'GET', '/no-such-path-8f3a');
     await http(server, 'POST', '/graphql', { json: { query: '{ ship(id: 1) { __typename } }' } });
     const { text, samples } = await scrape();
-    expect(count(samples, { method: 'GET', route: '/api/ships/:id', status: '200' }) - count(before, { method: 'GET', route: '/api/ships/:id', status: '200' })).toBe(2);
-    expect(count(samples, { method: 'GET', route: '/api/ships/:id', status: '404' }) - count(before, { method: 'GET', route: '/api/ships/:id', status: '404' })).toBe(1);
+    expect(
+      count(samples, { method: 'GET', route: '/api/ships/:id', status: '200' }) - count(before, { method: 'GET', route: '/api/ships/:id', status: '200' }),
+    ).toBe(2);
+    expect(
+      count(samples, { method: 'GET', route: '/api/ships/:id', status: '404' }) - count(before, { method: 'GET', route: '/api/ships/:id', status: '404' }),
+    ).toBe(1);
     expect(count(samples, { method: 'GET', route: 'unmatched', status: '404' }) - count(before, { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
     expect(count(samples, { method: 'POST', route: '/graphql', status: '200' }) - count(before, { method: 'POST', route: '/graphql', status: '200' })).toBe(1);
     expect(text).not.toContain('no-such-path-8f3a');
@@ -113,8 +129,12 @@ describe('series moved by real traffic', () => {
     expect(logins(after, 'tx', 'ok') - logins(before, 'tx', 'ok')).toBe(1);
     expect(logins(after, 'graphql', 'failed') - logins(before, 'graphql', 'failed')).toBe(1);
     expect(logins(after, 'graphql', 'ok') - logins(before, 'graphql', 'ok')).toBe(0);
-    expect(valueOf(after, 'hangar_auth_tokens_issued_total', { type: 'access' }) - valueOf(before, 'hangar_auth_tokens_issued_total', { type: 'access' })).toBe(1);
-    expect(valueOf(after, 'hangar_auth_tokens_issued_total', { type: 'refresh' }) - valueOf(before, 'hangar_auth_tokens_issued_total', { type: 'refresh' })).toBe(1);
+    expect(valueOf(after, 'hangar_auth_tokens_issued_total', { type: 'access' }) - valueOf(before, 'hangar_auth_tokens_issued_total', { type: 'access' })).toBe(
+      1,
+    );
+    expect(
+      valueOf(after, 'hangar_auth_tokens_issued_total', { type: 'refresh' }) - valueOf(before, 'hangar_auth_tokens_issued_total', { type: 'refresh' }),
+    ).toBe(1);
 
     // RATE_LIMIT_PER_ACCOUNT=3: the fourth attempt for guest is throttled.
     const statuses = [];
@@ -138,7 +158,9 @@ describe('series moved by real traffic', () => {
     const { access_token: access } = pair.json as { access_token: string };
     expect((await http(server, 'DELETE', '/auth/logout', { headers: { authorization: bearer(access) } })).status).toBe(200);
 
-    const gLogin = await http(server, 'POST', '/graphql', { json: { query: 'mutation { login(username: "user", password: "password") { ... on TokenPair { refreshToken } } }' } });
+    const gLogin = await http(server, 'POST', '/graphql', {
+      json: { query: 'mutation { login(username: "user", password: "password") { ... on TokenPair { refreshToken } } }' },
+    });
     const refresh = (gLogin.json as { data: { login: { refreshToken: string } } }).data.login.refreshToken;
     const rotate = { query: 'mutation ($r: String!) { refreshToken(refreshToken: $r) { __typename } }', variables: { r: refresh } };
     expect((await http(server, 'POST', '/graphql', { json: rotate })).json).toEqual({ data: { refreshToken: { __typename: 'TokenPair' } } });
@@ -165,7 +187,8 @@ describe('series moved by real traffic', () => {
     await run(`query ${'Long'.repeat(20)} { ship(id: 1) { __typename } }`);
     await run('query A { ship(id: 1) { __typename } } mutation B { closeSession { __typename } }', 'B');
     const { samples } = await scrape();
-    const ops = (labels: Record<string, string>) => valueOf(samples, 'hangar_graphql_operations_total', labels) - valueOf(before, 'hangar_graphql_operations_total', labels);
+    const ops = (labels: Record<string, string>) =>
+      valueOf(samples, 'hangar_graphql_operations_total', labels) - valueOf(before, 'hangar_graphql_operations_total', labels);
     expect(ops({ operation: 'ShipModel', type: 'query', outcome: 'ok' })).toBe(2);
     expect(ops({ operation: 'anonymous', type: 'query', outcome: 'ok' })).toBe(1);
     expect(ops({ operation: 'other', type: 'query', outcome: 'ok' })).toBe(1);
@@ -186,7 +209,10 @@ describe('series moved by real traffic', () => {
     expect(used + idle).toBeLessThanOrEqual(ENGINE === 'postgresql' ? 3 : 1);
     expect(samples.some((s) => s.name === 'hangar_db_pool_waiting')).toBe(true);
     for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
-      expect(samples.some((s) => s.name === name), name).toBe(true);
+      expect(
+        samples.some((s) => s.name === name),
+        name,
+      ).toBe(true);
     }
   });
 

@@ -19,7 +19,10 @@ async function call(path: string, init: RequestInit = {}) {
   const response = await fetch(`${server.url}${path}`, init);
   const body = await response.text();
   const setCookie = response.headers.getSetCookie();
-  const headers = [...response.headers.entries()].filter(([name]) => name !== 'set-cookie').map(([k, v]) => `${k}: ${v}`).join('\n');
+  const headers = [...response.headers.entries()]
+    .filter(([name]) => name !== 'set-cookie')
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
 
   expect(body).not.toMatch(/\$argon2/);
   expect(headers).not.toMatch(/\$argon2/);
@@ -46,7 +49,9 @@ const graphql = (query: string, headers: Record<string, string> = {}) => call('/
 describe('responses never leak secrets', () => {
   it('across every face', async () => {
     await graphql('mutation { register(input: {username: "leaky", password: "leak-test-pass", email: "leaky@example.com"}) { __typename } }');
-    const login = JSON.parse((await graphql('mutation { login(username: "leaky", password: "leak-test-pass") { ... on TokenPair { accessToken refreshToken } } }')).body);
+    const login = JSON.parse(
+      (await graphql('mutation { login(username: "leaky", password: "leak-test-pass") { ... on TokenPair { accessToken refreshToken } } }')).body,
+    );
     const { accessToken, refreshToken } = login.data.login;
     await graphql('mutation { openSession(username: "leaky", password: "leak-test-pass") { __typename } }');
     const hb = await fetch(`${server.url}/api/v1/auth_session/login`, {
@@ -57,7 +62,10 @@ describe('responses never leak secrets', () => {
     const cookie = hb.headers.getSetCookie()[0]!.split(';')[0]!;
     secrets.add(cookie.split('=')[1]!);
 
-    await graphql('{ me { id uuid username email createdAt } users(first: 100) { ... on UserPage { nodes { id username email } } } mySessions { __typename } }', { authorization: bearer(accessToken) });
+    await graphql(
+      '{ me { id uuid username email createdAt } users(first: 100) { ... on UserPage { nodes { id username email } } } mySessions { __typename } }',
+      { authorization: bearer(accessToken) },
+    );
     await graphql('{ me { id } mySessions { ... on QueryMySessionsSuccess { data { id createdAt expiresAt current } } } }', { cookie });
     await graphql(`mutation { refreshToken(refreshToken: "${refreshToken}") { __typename } }`);
     await call('/api/users');

@@ -55,7 +55,9 @@ describe('a cluster of two workers', () => {
     }
     const pool = db.file ? 2 : 20; // one connection per worker on SQLite, DATABASE_POOL_MAX (10) each on PostgreSQL
     expect(scraped).toEqual(Array.from({ length: 4 }, () => [failures, failures, pool]));
-    const scrapedBy = logLines(server.output()).filter((line) => line.type === 'request' && line.route === '/metrics').map((line) => line.pid);
+    const scrapedBy = logLines(server.output())
+      .filter((line) => line.type === 'request' && line.route === '/metrics')
+      .map((line) => line.pid);
     expect(new Set(scrapedBy)).toEqual(new Set(workers));
 
     const refused = await requestOnNewConnection(url, '/metrics');

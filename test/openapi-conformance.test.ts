@@ -63,7 +63,16 @@ interface Case {
 const EVIL = 'http://evil.example';
 const THROTTLED = 'throttled@hbtn.io';
 const THROTTLED_BASIC = basic(THROTTLED, 'wrong password');
-const SHIP = { affiliation: 'Rebel Alliance', category: 'Starfighters', crew: 1, length: 12, manufacturer: 'Incom', model: 'T-70 X-Wing', roles: ['Escort'], ship_class: 'Starfighter' };
+const SHIP = {
+  affiliation: 'Rebel Alliance',
+  category: 'Starfighters',
+  crew: 1,
+  length: 12,
+  manufacturer: 'Incom',
+  model: 'T-70 X-Wing',
+  roles: ['Escort'],
+  ship_class: 'Starfighter',
+};
 const BOB_PASSWORD = 'H0lbertonSchool98!';
 const form = (fields: Record<string, string>): HttpOptions => ({
   body: new URLSearchParams(fields).toString(),
@@ -109,30 +118,101 @@ const cases: Case[] = [
   { op: 'GET /api/users/{id}', status: 200, what: 'user 1', path: () => '/api/users/1' },
   { op: 'GET /api/users/{id}', status: 404, what: 'no such user', path: () => '/api/users/9999' },
   { op: 'GET /api/users/{id}', status: 404, what: 'not digits', path: () => '/api/users/abc' },
-  { op: 'PUT /api/users/{id}', status: 200, what: 'your own, same password', path: (f) => `/api/users/${f.aliceId}`, request: (f) => auth(bearer(f.aliceAccess), { json: { name: 'alice', password: 'alicepass' } }) },
-  { op: 'PUT /api/users/{id}', status: 400, what: 'a short name', path: (f) => `/api/users/${f.aliceId}`, request: (f) => auth(bearer(f.aliceAccess), { json: { name: 'a', password: 'alicepass' } }) },
-  { op: 'PUT /api/users/{id}', status: 400, what: 'a mismatched id', path: (f) => `/api/users/${f.aliceId}`, request: (f) => auth(bearer(f.aliceAccess), { json: { id: 1, name: 'alice', password: 'alicepass' } }) },
-  { op: 'PUT /api/users/{id}', status: 401, what: 'a new password with a token that is not fresh', path: (f) => `/api/users/${f.aliceId}`, request: (f) => auth(bearer(f.aliceRefreshedAccess), { json: { name: 'alice', password: 'newpassword' } }) },
-  { op: 'PUT /api/users/{id}', status: 403, what: "someone else's", path: (f) => `/api/users/${f.aliceId}`, request: (f) => auth(bearer(f.access), { json: { name: 'alice', password: 'alicepass' } }) },
-  { op: 'PUT /api/users/{id}', status: 404, what: 'not digits', path: () => '/api/users/abc', request: (f) => auth(bearer(f.access), { json: { name: 'user', password: 'password' } }) },
+  {
+    op: 'PUT /api/users/{id}',
+    status: 200,
+    what: 'your own, same password',
+    path: (f) => `/api/users/${f.aliceId}`,
+    request: (f) => auth(bearer(f.aliceAccess), { json: { name: 'alice', password: 'alicepass' } }),
+  },
+  {
+    op: 'PUT /api/users/{id}',
+    status: 400,
+    what: 'a short name',
+    path: (f) => `/api/users/${f.aliceId}`,
+    request: (f) => auth(bearer(f.aliceAccess), { json: { name: 'a', password: 'alicepass' } }),
+  },
+  {
+    op: 'PUT /api/users/{id}',
+    status: 400,
+    what: 'a mismatched id',
+    path: (f) => `/api/users/${f.aliceId}`,
+    request: (f) => auth(bearer(f.aliceAccess), { json: { id: 1, name: 'alice', password: 'alicepass' } }),
+  },
+  {
+    op: 'PUT /api/users/{id}',
+    status: 401,
+    what: 'a new password with a token that is not fresh',
+    path: (f) => `/api/users/${f.aliceId}`,
+    request: (f) => auth(bearer(f.aliceRefreshedAccess), { json: { name: 'alice', password: 'newpassword' } }),
+  },
+  {
+    op: 'PUT /api/users/{id}',
+    status: 403,
+    what: "someone else's",
+    path: (f) => `/api/users/${f.aliceId}`,
+    request: (f) => auth(bearer(f.access), { json: { name: 'alice', password: 'alicepass' } }),
+  },
+  {
+    op: 'PUT /api/users/{id}',
+    status: 404,
+    what: 'not digits',
+    path: () => '/api/users/abc',
+    request: (f) => auth(bearer(f.access), { json: { name: 'user', password: 'password' } }),
+  },
   { op: 'DELETE /api/users/{id}', status: 204, what: 'yourself', path: (f) => `/api/users/${f.doomedId}`, request: (f) => auth(bearer(f.doomedAccess)) },
-  { op: 'DELETE /api/users/{id}', status: 401, what: "a deleted user's token", path: (f) => `/api/users/${f.doomedId}`, request: (f) => auth(bearer(f.doomedAccess)) },
+  {
+    op: 'DELETE /api/users/{id}',
+    status: 401,
+    what: "a deleted user's token",
+    path: (f) => `/api/users/${f.doomedId}`,
+    request: (f) => auth(bearer(f.doomedAccess)),
+  },
   { op: 'DELETE /api/users/{id}', status: 403, what: "someone else's", path: (f) => `/api/users/${f.aliceId}`, request: (f) => auth(bearer(f.access)) },
   { op: 'DELETE /api/users/{id}', status: 404, what: 'not digits', path: () => '/api/users/abc', request: (f) => auth(bearer(f.access)) },
 
   { op: 'GET /api/ships', status: 200, what: 'the list' },
   { op: 'POST /api/ships', status: 201, what: 'a full ship', request: (f) => auth(bearer(f.access), { json: SHIP }) },
-  { op: 'POST /api/ships', status: 400, what: "the README's invalid ship", request: (f) => auth(bearer(f.access), { json: { model: 'T-70 X-Wing', crew: 0 } }) },
+  {
+    op: 'POST /api/ships',
+    status: 400,
+    what: "the README's invalid ship",
+    request: (f) => auth(bearer(f.access), { json: { model: 'T-70 X-Wing', crew: 0 } }),
+  },
   { op: 'POST /api/ships', status: 400, what: 'a body id', request: (f) => auth(bearer(f.access), { json: { ...SHIP, id: 77 } }) },
   { op: 'GET /api/ships/{id}', status: 200, what: 'ship 2', path: () => '/api/ships/2' },
   { op: 'GET /api/ships/{id}', status: 404, what: 'no such ship', path: () => '/api/ships/9999' },
-  { op: 'PUT /api/ships/{id}', status: 200, what: 'your own', path: (f) => `/api/ships/${f.aliceShip}`, request: (f) => auth(bearer(f.aliceAccess), { json: { ...SHIP, crew: 3 } }) },
-  { op: 'PUT /api/ships/{id}', status: 400, what: 'bad roles', path: (f) => `/api/ships/${f.aliceShip}`, request: (f) => auth(bearer(f.aliceAccess), { json: { ...SHIP, roles: ['ok', 5] } }) },
-  { op: 'PUT /api/ships/{id}', status: 403, what: "someone else's", path: (f) => `/api/ships/${f.aliceShip}`, request: (f) => auth(bearer(f.access), { json: SHIP }) },
+  {
+    op: 'PUT /api/ships/{id}',
+    status: 200,
+    what: 'your own',
+    path: (f) => `/api/ships/${f.aliceShip}`,
+    request: (f) => auth(bearer(f.aliceAccess), { json: { ...SHIP, crew: 3 } }),
+  },
+  {
+    op: 'PUT /api/ships/{id}',
+    status: 400,
+    what: 'bad roles',
+    path: (f) => `/api/ships/${f.aliceShip}`,
+    request: (f) => auth(bearer(f.aliceAccess), { json: { ...SHIP, roles: ['ok', 5] } }),
+  },
+  {
+    op: 'PUT /api/ships/{id}',
+    status: 403,
+    what: "someone else's",
+    path: (f) => `/api/ships/${f.aliceShip}`,
+    request: (f) => auth(bearer(f.access), { json: SHIP }),
+  },
   { op: 'PUT /api/ships/{id}', status: 404, what: 'no such ship', path: () => '/api/ships/9999', request: (f) => auth(bearer(f.access), { json: SHIP }) },
   { op: 'DELETE /api/ships/{id}', status: 204, what: 'your own', path: (f) => `/api/ships/${f.aliceDoomedShip}`, request: (f) => auth(bearer(f.aliceAccess)) },
   { op: 'DELETE /api/ships/{id}', status: 403, what: "someone else's", path: (f) => `/api/ships/${f.aliceShip}`, request: (f) => auth(bearer(f.access)) },
-  { op: 'DELETE /api/ships/{id}', status: 404, what: 'deleted already', path: (f) => `/api/ships/${f.aliceDoomedShip}`, request: (f) => auth(bearer(f.aliceAccess)) },
+  {
+    op: 'DELETE /api/ships/{id}',
+    status: 404,
+    what: 'deleted already',
+    path: (f) => `/api/ships/${f.aliceDoomedShip}`,
+    request: (f) => auth(bearer(f.aliceAccess)),
+  },
 
   // HB
   { op: 'GET /api/v1/status', status: 200, what: 'up' },
@@ -141,18 +221,64 @@ const cases: Case[] = [
   { op: 'GET /api/v1/stats', status: 200, what: 'the cookie', request: (f) => ({ headers: { cookie: f.bobCookie } }) },
   { op: 'GET /api/v1/users', status: 200, what: 'Basic', request: () => auth(BOB_BASIC) },
   { op: 'GET /api/v1/users/me', status: 200, what: 'a Bearer token', request: (f) => auth(bearer(f.access)) },
-  { op: 'POST /api/v1/users', status: 201, what: 'a new user', request: () => auth(BOB_BASIC, { json: { email: 'erin@hbtn.io', password: 'erinpass', first_name: 'Erin' } }) },
+  {
+    op: 'POST /api/v1/users',
+    status: 201,
+    what: 'a new user',
+    request: () => auth(BOB_BASIC, { json: { email: 'erin@hbtn.io', password: 'erinpass', first_name: 'Erin' } }),
+  },
   { op: 'POST /api/v1/users', status: 400, what: 'not JSON', request: () => auth(BOB_BASIC, { body: 'email=x', headers: { 'content-type': 'text/plain' } }) },
   { op: 'POST /api/v1/users', status: 400, what: 'no password', request: () => auth(BOB_BASIC, { json: { email: 'frank@hbtn.io' } }) },
   { op: 'POST /api/v1/users', status: 400, what: 'a taken email', request: () => auth(BOB_BASIC, { json: { email: 'erin@hbtn.io', password: 'erinpass' } }) },
-  { op: 'POST /api/v1/users', status: 403, what: 'a cross-site write with the cookie', request: (f) => ({ json: { email: 'x@hbtn.io', password: 'xpass' }, headers: { cookie: f.bobCookie, origin: EVIL } }) },
+  {
+    op: 'POST /api/v1/users',
+    status: 403,
+    what: 'a cross-site write with the cookie',
+    request: (f) => ({ json: { email: 'x@hbtn.io', password: 'xpass' }, headers: { cookie: f.bobCookie, origin: EVIL } }),
+  },
   { op: 'GET /api/v1/users/{id}', status: 200, what: 'bob', path: (f) => `/api/v1/users/${f.bobId}`, request: () => auth(BOB_BASIC) },
-  { op: 'GET /api/v1/users/{id}', status: 404, what: 'no such user', path: () => '/api/v1/users/00000000-0000-4000-8000-000000000000', request: () => auth(BOB_BASIC) },
-  { op: 'PUT /api/v1/users/{id}', status: 200, what: 'yourself', path: (f) => `/api/v1/users/${f.bobId}`, request: (f) => ({ json: { first_name: 'Bob' }, headers: { cookie: f.bobCookie } }) },
-  { op: 'PUT /api/v1/users/{id}', status: 400, what: 'not JSON', path: (f) => `/api/v1/users/${f.bobId}`, request: (f) => ({ body: '{', headers: { cookie: f.bobCookie, 'content-type': 'application/json' } }) },
-  { op: 'PUT /api/v1/users/{id}', status: 403, what: 'someone else', path: (f) => `/api/v1/users/${f.daveId}`, request: (f) => ({ json: { first_name: 'Eve' }, headers: { cookie: f.bobCookie } }) },
-  { op: 'PUT /api/v1/users/{id}', status: 404, what: 'no such user', path: () => '/api/v1/users/nope', request: (f) => ({ json: { first_name: 'X' }, headers: { cookie: f.bobCookie } }) },
-  { op: 'DELETE /api/v1/users/{id}', status: 200, what: 'yourself', path: (f) => `/api/v1/users/${f.carolId}`, request: () => auth(basic('carol@hbtn.io', 'carolpass')) },
+  {
+    op: 'GET /api/v1/users/{id}',
+    status: 404,
+    what: 'no such user',
+    path: () => '/api/v1/users/00000000-0000-4000-8000-000000000000',
+    request: () => auth(BOB_BASIC),
+  },
+  {
+    op: 'PUT /api/v1/users/{id}',
+    status: 200,
+    what: 'yourself',
+    path: (f) => `/api/v1/users/${f.bobId}`,
+    request: (f) => ({ json: { first_name: 'Bob' }, headers: { cookie: f.bobCookie } }),
+  },
+  {
+    op: 'PUT /api/v1/users/{id}',
+    status: 400,
+    what: 'not JSON',
+    path: (f) => `/api/v1/users/${f.bobId}`,
+    request: (f) => ({ body: '{', headers: { cookie: f.bobCookie, 'content-type': 'application/json' } }),
+  },
+  {
+    op: 'PUT /api/v1/users/{id}',
+    status: 403,
+    what: 'someone else',
+    path: (f) => `/api/v1/users/${f.daveId}`,
+    request: (f) => ({ json: { first_name: 'Eve' }, headers: { cookie: f.bobCookie } }),
+  },
+  {
+    op: 'PUT /api/v1/users/{id}',
+    status: 404,
+    what: 'no such user',
+    path: () => '/api/v1/users/nope',
+    request: (f) => ({ json: { first_name: 'X' }, headers: { cookie: f.bobCookie } }),
+  },
+  {
+    op: 'DELETE /api/v1/users/{id}',
+    status: 200,
+    what: 'yourself',
+    path: (f) => `/api/v1/users/${f.carolId}`,
+    request: () => auth(basic('carol@hbtn.io', 'carolpass')),
+  },
   { op: 'DELETE /api/v1/users/{id}', status: 403, what: 'someone else', path: (f) => `/api/v1/users/${f.daveId}`, request: () => auth(BOB_BASIC) },
   { op: 'DELETE /api/v1/users/{id}', status: 404, what: 'no such user', path: (f) => `/api/v1/users/${f.carolId}`, request: () => auth(BOB_BASIC) },
 ];
@@ -166,7 +292,15 @@ for (const path of LOGIN_PATHS) {
     { op, status: 200, what: 'multipart', request: () => multipart({ email: 'bob@hbtn.io', password: BOB_PASSWORD }) },
     { op, status: 400, what: 'JSON instead of a form', request: () => ({ json: { email: 'bob@hbtn.io', password: BOB_PASSWORD } }) },
     { op, status: 401, what: 'a wrong password', request: () => form({ email: 'bob@hbtn.io', password: 'wrong' }) },
-    { op, status: 403, what: 'a cross-site login', request: () => ({ ...form({ email: 'bob@hbtn.io', password: BOB_PASSWORD }), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: EVIL } }) },
+    {
+      op,
+      status: 403,
+      what: 'a cross-site login',
+      request: () => ({
+        ...form({ email: 'bob@hbtn.io', password: BOB_PASSWORD }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: EVIL },
+      }),
+    },
     { op, status: 404, what: 'an unknown email', request: () => form({ email: 'nobody@hbtn.io', password: 'whatever' }) },
     { op, status: 429, what: 'throttled', request: () => form({ email: THROTTLED, password: 'wrong password' }) },
   );
@@ -182,7 +316,10 @@ LOGOUT_PATHS.forEach((path, i) => {
 
 function multipart(fields: Record<string, string>): HttpOptions {
   const boundary = 'hangar-boundary';
-  const body = Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
+  const body =
+    Object.entries(fields)
+      .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+      .join('') + `--${boundary}--\r\n`;
   return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
@@ -205,9 +342,24 @@ const HB_FILTERED = [
   'DELETE /api/v1/users/{id}',
   ...LOGOUT_PATHS.map((path) => `DELETE ${path}`),
 ];
-const WITH_BODY = ['POST /auth/login', 'POST /api/users', 'PUT /api/users/{id}', 'POST /api/ships', 'PUT /api/ships/{id}', 'POST /api/v1/users', 'PUT /api/v1/users/{id}', ...LOGIN_PATHS.map((path) => `POST ${path}`)];
+const WITH_BODY = [
+  'POST /auth/login',
+  'POST /api/users',
+  'PUT /api/users/{id}',
+  'POST /api/ships',
+  'PUT /api/ships/{id}',
+  'POST /api/v1/users',
+  'PUT /api/v1/users/{id}',
+  ...LOGIN_PATHS.map((path) => `POST ${path}`),
+];
 const pathOf = (op: string) => op.split(' ')[1]!;
-const generic = (op: string, status: number, what: string, request: (f: Fixtures) => HttpOptions): Case => ({ op, status, what, path: ONE_PATH[pathOf(op)], request });
+const generic = (op: string, status: number, what: string, request: (f: Fixtures) => HttpOptions): Case => ({
+  op,
+  status,
+  what,
+  path: ONE_PATH[pathOf(op)],
+  request,
+});
 
 for (const op of [...TX_ACCESS, ...TX_REFRESH]) cases.push(generic(op, 401, 'no credentials', () => ({})));
 for (const op of TX_ACCESS) {
@@ -223,7 +375,9 @@ for (const op of HB_FILTERED) {
 }
 for (const op of WITH_BODY) {
   cases.push(generic(op, 413, 'a body over BODY_LIMIT_BYTES', () => ({ body: 'x'.repeat(100 * 1024 + 1), headers: { 'content-type': 'application/json' } })));
-  cases.push(generic(op, 415, 'an unknown Content-Encoding', () => ({ body: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'x-unknown' } })));
+  cases.push(
+    generic(op, 415, 'an unknown Content-Encoding', () => ({ body: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'x-unknown' } })),
+  );
 }
 
 // ---- Checking answers against the document ---------------------------------------------------
@@ -359,7 +513,10 @@ beforeAll(async () => {
   server = await startTestServer({ env: { RATE_LIMIT_PER_IP: '10000' } });
   unready = await startTestServer();
   doc = (await http(server, 'GET', '/openapi.json')).json as Doc;
-  ajv.addSchema({ $id: 'hangar:components', $defs: JSON.parse(JSON.stringify(doc.components.schemas).replaceAll('#/components/schemas/', 'hangar:components#/$defs/')) });
+  ajv.addSchema({
+    $id: 'hangar:components',
+    $defs: JSON.parse(JSON.stringify(doc.components.schemas).replaceAll('#/components/schemas/', 'hangar:components#/$defs/')),
+  });
   fixtures = await buildFixtures();
 }, 120_000);
 afterAll(async () => {

@@ -138,7 +138,12 @@ interface Subject {
 /** A server on `databaseUrl`, with a token and a session cookie obtained while the database is up. */
 async function startSubject(databaseUrl: string): Promise<Subject> {
   const server = await startTestServer({ env: { DATABASE_URL: databaseUrl, DATABASE_STATEMENT_TIMEOUT: String(STATEMENT_TIMEOUT_MS) } });
-  const login = await http(server, 'POST', '/graphql', graphqlPost('mutation { login(username: "user", password: "password") { ... on TokenPair { accessToken } } }'));
+  const login = await http(
+    server,
+    'POST',
+    '/graphql',
+    graphqlPost('mutation { login(username: "user", password: "password") { ... on TokenPair { accessToken } } }'),
+  );
   const accessToken = (login.json as { data: { login: { accessToken: string } } }).data.login.accessToken;
   const ra = await http(server, 'GET', '/api/token', { headers: { Authorization: basic('user', 'password') } });
   const raToken = (ra.json as { token: string }).token;
@@ -235,7 +240,9 @@ describe.skipIf(!PRIVATE_POSTGRES_AVAILABLE)('a PostgreSQL outage under a runnin
     await cluster!.start();
     const { ms, failedRounds } = await expectRecovery(direct!);
     expect(failedRounds).toBe(0);
-    console.log(`outage (pg_ctl stop -m immediate): slowest 503 ${slowest.toFixed(0)} ms; every face served again ${ms.toFixed(0)} ms after the database started`);
+    console.log(
+      `outage (pg_ctl stop -m immediate): slowest 503 ${slowest.toFixed(0)} ms; every face served again ${ms.toFixed(0)} ms after the database started`,
+    );
   });
 
   describe('when the database stops answering without closing connections (a partition)', () => {

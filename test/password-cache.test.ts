@@ -83,7 +83,11 @@ describe('the verified-password cache', () => {
     expect(await counted(() => resource(a, 'user', 'password'))).toEqual([200, 1]);
     expect(await counted(() => resource(a, 'user', 'password'))).toEqual([200, 0]);
 
-    const changed = await graphql(b, 'mutation { changePassword(currentPassword: "password", newPassword: "password-2") { __typename } }', basic('user', 'password'));
+    const changed = await graphql(
+      b,
+      'mutation { changePassword(currentPassword: "password", newPassword: "password-2") { __typename } }',
+      basic('user', 'password'),
+    );
     expect(changed.data?.changePassword.__typename).toBe('User');
     expect(await counted(() => resource(a, 'user', 'password'))).toEqual([401, 1]);
     expect(await counted(() => resource(a, 'user', 'password-2'))).toEqual([200, 1]);
@@ -97,7 +101,11 @@ describe('the verified-password cache', () => {
   it('is not used by logins that post the password', async () => {
     const s = await server();
     const login = async () => {
-      const response = await fetch(`${s.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'user', password: 'password' }) });
+      const response = await fetch(`${s.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'user', password: 'password' }),
+      });
       await response.arrayBuffer();
       return response.status;
     };

@@ -56,7 +56,10 @@ describe('password throttling', () => {
     const second = await graphql(server, loginMutation(2, 'guest', 'wrong'), '203.0.113.1');
     expect(second.status).toBe(429);
     expect(second.retryAfter).toBe(String(WINDOW));
-    expect(second.body.errors[0]).toMatchObject({ message: 'Too many attempts, try again later', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: WINDOW } });
+    expect(second.body.errors[0]).toMatchObject({
+      message: 'Too many attempts, try again later',
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: WINDOW },
+    });
     expect(server.events.filter((e) => e.event === 'login_throttled')).toHaveLength(1);
   });
 
@@ -104,7 +107,7 @@ describe('password throttling', () => {
     expect(later.body.data).toEqual({ a0: { __typename: 'TokenPair' } });
   });
 
-  it('forgets an account\'s failures after a successful login', async () => {
+  it("forgets an account's failures after a successful login", async () => {
     const ip = '203.0.113.4';
     await graphql(server, loginMutation(4, 'user', 'wrong'), ip);
     await graphql(server, loginMutation(1, 'user', 'password'), ip);

@@ -20,7 +20,9 @@ function matches(actual: unknown, expected: unknown): boolean {
   if (expected && typeof expected === 'object') {
     if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return false;
     const keys = Object.keys(expected);
-    return keys.length === Object.keys(actual).length && keys.every((k) => matches((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]));
+    return (
+      keys.length === Object.keys(actual).length && keys.every((k) => matches((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]))
+    );
   }
   return actual === expected;
 }

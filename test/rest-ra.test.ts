@@ -8,8 +8,7 @@ import { basic, bearer, startTestServer, type TestServer } from './support/testS
 let server: TestServer;
 let miguelToken: string;
 
-const README_TOKEN =
-  'eyJhbGciOiJIUzI1NiIsImV4cCI6MTM4NTY2OTY1NSwiaWF0IjoxMzg1NjY5MDU1fQ.eyJpZCI6MX0.XbOEFJkhjHJ5uRINh2JA1BPzXjSohKYDRT472wGOvjc';
+const README_TOKEN = 'eyJhbGciOiJIUzI1NiIsImV4cCI6MTM4NTY2OTY1NSwiaWF0IjoxMzg1NjY5MDU1fQ.eyJpZCI6MX0.XbOEFJkhjHJ5uRINh2JA1BPzXjSohKYDRT472wGOvjc';
 
 function expectUnauthorized(response: HttpResult): void {
   expect(response.status).toBe(401);
@@ -161,7 +160,13 @@ describe('bad input', () => {
   it.each<[string, string, string, { headers?: Record<string, string>; body?: string | Buffer }, number]>([
     ['malformed JSON', 'POST', '/api/users', { headers: { 'content-type': 'application/json' }, body: '{"username": "x"' }, 400],
     ['empty body', 'POST', '/api/users', { headers: { 'content-type': 'application/json' } }, 400],
-    ['curl -d without a JSON type', 'POST', '/api/users', { body: 'username=miguel&password=python', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 400],
+    [
+      'curl -d without a JSON type',
+      'POST',
+      '/api/users',
+      { body: 'username=miguel&password=python', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      400,
+    ],
     ['multipart form', 'POST', '/api/users', { body: '--b\r\n\r\n--b--\r\n', headers: { 'content-type': 'multipart/form-data; boundary=b' } }, 400],
     ['too large', 'POST', '/api/users', { headers: { 'content-type': 'application/json' }, body: big }, 413],
     ['non-numeric id', 'GET', '/api/users/miguel', {}, 404],

@@ -431,7 +431,13 @@ describe('bad input never yields a 5xx or a non-JSON body', () => {
   const cases: [string, string, string, () => { headers?: Record<string, string>; body?: string | Buffer }, number][] = [
     ['malformed JSON', 'POST', '/api/users', () => ({ headers: { 'content-type': 'application/json' }, body: '{"name": "x",' }), 400],
     ['empty body', 'POST', '/api/users', () => ({ headers: { 'content-type': 'application/json' }, body: '' }), 400],
-    ['form content type', 'POST', '/api/users', () => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=abc&password=secret' }), 400],
+    [
+      'form content type',
+      'POST',
+      '/api/users',
+      () => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=abc&password=secret' }),
+      400,
+    ],
     ['invalid UTF-8', 'POST', '/api/users', () => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xff, 0x7d]) }), 400],
     ['too large', 'POST', '/api/users', () => ({ headers: { 'content-type': 'application/json' }, body: big }), 413],
     ['login, malformed JSON', 'POST', '/auth/login', () => ({ headers: { 'content-type': 'application/json' }, body: '{' }), 400],
@@ -493,7 +499,10 @@ describe('U+0000 in client text (found by test/fuzz.test.ts)', () => {
       error: 'Bad Request',
       message: { name: ['Contains a null character.'] },
     });
-    const ship = await http(server, 'POST', '/api/ships', { headers: { authorization: bearer(access) }, json: { ...STAR_DESTROYER, model: 'x\u0000', roles: ['a\u0000'] } });
+    const ship = await http(server, 'POST', '/api/ships', {
+      headers: { authorization: bearer(access) },
+      json: { ...STAR_DESTROYER, model: 'x\u0000', roles: ['a\u0000'] },
+    });
     expectJson(ship, 400, { error: 'Bad Request', message: { model: ['Contains a null character.'], roles: { '0': ['Contains a null character.'] } } });
   });
 });

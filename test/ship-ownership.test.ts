@@ -82,7 +82,10 @@ describe('GraphQL: updateShip and deleteShip', () => {
   it('the creator may change and delete it', async () => {
     const id = await ownedShip();
     const auth = { authorization: bearer(owner) };
-    expect((await gql(server, UpdateShipDocument, { id, input: { model: 'T-85 X-Wing' } }, auth)).data?.updateShip).toMatchObject({ __typename: 'Ship', model: 'T-85 X-Wing' });
+    expect((await gql(server, UpdateShipDocument, { id, input: { model: 'T-85 X-Wing' } }, auth)).data?.updateShip).toMatchObject({
+      __typename: 'Ship',
+      model: 'T-85 X-Wing',
+    });
     expect((await gql(server, DeleteShipDocument, { id }, auth)).data?.deleteShip).toEqual({ __typename: 'DeletedShip', id });
   });
 });

@@ -21,7 +21,19 @@ afterAll(async () => {
 
 // Every kind of value the columns hold: escapes, control characters, non-ASCII (BMP and astral),
 // DEL, empty strings, long text, no roles and many, zero and large numbers.
-const TEXTS = ['plain', '', 'quote " and \\ backslash', 'tab\tnew\nline\rcr\bb\ff', '\u0001\u001f\u007f', 'héllo wörld', '☃ snow', '🚀 astral 𝄞', 'a'.repeat(240), '</script>', "it's"];
+const TEXTS = [
+  'plain',
+  '',
+  'quote " and \\ backslash',
+  'tab\tnew\nline\rcr\bb\ff',
+  '\u0001\u001f\u007f',
+  'héllo wörld',
+  '☃ snow',
+  '🚀 astral 𝄞',
+  'a'.repeat(240),
+  '</script>',
+  "it's",
+];
 const ROLES = [[], ['one'], ['Fighter', 'Escort "x"', 'ünï', '🚀'], Array.from({ length: 100 }, (_, i) => `role ${i}`)];
 
 async function setShips(count: number): Promise<void> {

@@ -55,10 +55,16 @@ const graphqlLogin = (username: string) => () =>
   );
 const txLogin = (username: string) => () =>
   timed(
-    () => fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'not-the-password' }) }),
+    () =>
+      fetch(`${server.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'not-the-password' }),
+      }),
     [401],
   );
-const raBasic = (username: string) => () => timed(() => fetch(`${server.url}/api/token`, { headers: { authorization: basic(username, 'not-the-password') } }), [401]);
+const raBasic = (username: string) => () =>
+  timed(() => fetch(`${server.url}/api/token`, { headers: { authorization: basic(username, 'not-the-password') } }), [401]);
 const hbLogin = (email: string) => () =>
   timed(
     () =>

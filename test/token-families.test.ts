@@ -58,7 +58,7 @@ describe('1. revoking a rotated refresh token does not switch off reuse detectio
   it.each([
     ['GraphQL revokeToken', (token: string) => gql(server, RevokeTokenDocument, { token }).then((r) => r.data?.revokeToken.__typename)],
     ['DELETE /auth/logout2', (token: string) => http(server, 'DELETE', '/auth/logout2', { headers: { authorization: bearer(token) } }).then((r) => r.status)],
-  ])('thief rotates R1 to R2, then revokes R1 with %s: the owner\'s replay of R1 still ends R2', async (_name, revoke) => {
+  ])("thief rotates R1 to R2, then revokes R1 with %s: the owner's replay of R1 still ends R2", async (_name, revoke) => {
     const { username, password } = await newUser();
     const r1 = (await login(username, password)).refreshToken;
     const r2 = await rotate(r1);
@@ -194,7 +194,7 @@ describe('4. a password change ends every other credential, access tokens includ
   });
 });
 
-describe('5. TX\'s PUT sets a new password only with a fresh token', () => {
+describe("5. TX's PUT sets a new password only with a fresh token", () => {
   it('a stolen session cookie cannot replace the password', async () => {
     const { username, password, id } = await newUser();
     const cookie = await openSession(username, password);
@@ -209,7 +209,9 @@ describe('5. TX\'s PUT sets a new password only with a fresh token', () => {
     const { username, password, id } = await newUser();
     const pair = (await http(server, 'POST', '/auth/login', { json: { username, password } })).json as { access_token: string; refresh_token: string };
     const renewed = (await renew({ authorization: bearer(pair.access_token) })).token!;
-    const refreshed = ((await http(server, 'POST', '/auth/refresh', { headers: { authorization: bearer(pair.refresh_token) } })).json as { access_token: string }).access_token;
+    const refreshed = (
+      (await http(server, 'POST', '/auth/refresh', { headers: { authorization: bearer(pair.refresh_token) } })).json as { access_token: string }
+    ).access_token;
     for (const token of [renewed, refreshed]) {
       const put = await http(server, 'PUT', `/api/users/${id}`, { headers: { authorization: bearer(token) }, json: { name: username, password: 'nope-nope' } });
       expect(put.status).toBe(401);
@@ -217,16 +219,25 @@ describe('5. TX\'s PUT sets a new password only with a fresh token', () => {
     }
     const stale = (await http(server, 'POST', '/auth/login', { json: { username, password } })).json as { access_token: string };
     server.clock.advance(301);
-    const late = await http(server, 'PUT', `/api/users/${id}`, { headers: { authorization: bearer(stale.access_token) }, json: { name: username, password: 'nope-nope' } });
+    const late = await http(server, 'PUT', `/api/users/${id}`, {
+      headers: { authorization: bearer(stale.access_token) },
+      json: { name: username, password: 'nope-nope' },
+    });
     expect(late.json).toEqual({ error: 'Fresh token required' });
   });
 
   it('the TX README flow (log in, then PUT with that token) works, and so does Basic with the current password', async () => {
     const { username, password, id } = await newUser();
     const { access_token } = (await http(server, 'POST', '/auth/login', { json: { username, password } })).json as { access_token: string };
-    const put = await http(server, 'PUT', `/api/users/${id}`, { headers: { authorization: bearer(access_token) }, json: { name: username, password: 'second-pass' } });
+    const put = await http(server, 'PUT', `/api/users/${id}`, {
+      headers: { authorization: bearer(access_token) },
+      json: { name: username, password: 'second-pass' },
+    });
     expect(put.status).toBe(200);
-    const basicPut = await http(server, 'PUT', `/api/users/${id}`, { headers: { authorization: basic(username, 'second-pass') }, json: { name: username, password: 'third-pass' } });
+    const basicPut = await http(server, 'PUT', `/api/users/${id}`, {
+      headers: { authorization: basic(username, 'second-pass') },
+      json: { name: username, password: 'third-pass' },
+    });
     expect(basicPut.status).toBe(200);
     expect((await http(server, 'POST', '/auth/login', { json: { username, password: 'third-pass' } })).status).toBe(200);
   });
@@ -258,7 +269,9 @@ describe('6. TX clients read their own token', () => {
     expect(access.sub).toMatch(/^[0-9a-f-]{36}$/);
     expect(refreshClaims).toMatchObject({ identity: id, type: 'refresh' });
     expect(refreshClaims).not.toHaveProperty('fresh');
-    const refreshed = ((await http(server, 'POST', '/auth/refresh', { headers: { authorization: bearer(pair.refresh_token) } })).json as { access_token: string }).access_token;
+    const refreshed = (
+      (await http(server, 'POST', '/auth/refresh', { headers: { authorization: bearer(pair.refresh_token) } })).json as { access_token: string }
+    ).access_token;
     expect(claimsOf(refreshed)).toMatchObject({ identity: id, fresh: false, type: 'access' });
     const renewed = (await renew({ authorization: bearer(pair.access_token) })).token!;
     expect(claimsOf(renewed)).toMatchObject({ identity: id, fresh: false });

@@ -25,7 +25,10 @@ describe('login', () => {
   it('issues typed access and refresh tokens with the configured lifetime', async () => {
     const pair = await login();
     expect(pair).toMatchObject({ expiresIn: 600, tokenType: 'Bearer' });
-    const [header, payload] = pair.accessToken.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = pair.accessToken
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toEqual({ alg: 'HS256', typ: 'at+jwt' });
     expect(payload).toMatchObject({ type: 'access', iss: 'hangar', aud: 'hangar', iat: server.clock.ms / 1000, exp: server.clock.ms / 1000 + 600 });
     expect(payload.sub).toMatch(/^[0-9a-f-]{36}$/);
@@ -33,7 +36,10 @@ describe('login', () => {
   });
 
   it('gives one answer for a wrong password and an unknown user', async () => {
-    for (const [username, password] of [['user', 'wrong'], ['ghost', 'password']]) {
+    for (const [username, password] of [
+      ['user', 'wrong'],
+      ['ghost', 'password'],
+    ]) {
       const { data } = await gql(server, LoginDocument, { username: username!, password: password! });
       expect(data?.login).toEqual({ __typename: 'UnauthenticatedError', message: 'Invalid username or password' });
     }
@@ -152,8 +158,14 @@ describe('forged tokens are rejected', () => {
   const secret = () => server.running.runtime.tokenKeys.secret;
   const claims = () => ({ type: 'access', ver: 0, fam: crypto.randomUUID() });
   const sign = (alg: string, typ: string, build: (jwt: SignJWT) => SignJWT, key: Uint8Array = secret()) =>
-    build(new SignJWT(claims()).setProtectedHeader({ alg, typ }).setIssuedAt(now()).setNotBefore(now()).setExpirationTime(now() + 60).setJti(crypto.randomUUID()))
-      .sign(key);
+    build(
+      new SignJWT(claims())
+        .setProtectedHeader({ alg, typ })
+        .setIssuedAt(now())
+        .setNotBefore(now())
+        .setExpirationTime(now() + 60)
+        .setJti(crypto.randomUUID()),
+    ).sign(key);
   let sub: string;
 
   beforeAll(async () => {
@@ -162,15 +174,38 @@ describe('forged tokens are rejected', () => {
   });
 
   it.each([
-    ['alg none', async () => new UnsecuredJWT({ ...claims(), sub, iss: 'hangar', aud: 'hangar', jti: 'x', iat: now(), nbf: now(), exp: now() + 60 }).encode(), 'Invalid token'],
+    [
+      'alg none',
+      async () => new UnsecuredJWT({ ...claims(), sub, iss: 'hangar', aud: 'hangar', jti: 'x', iat: now(), nbf: now(), exp: now() + 60 }).encode(),
+      'Invalid token',
+    ],
     ['HS512', () => sign('HS512', 'at+jwt', (j) => j.setSubject(sub).setIssuer('hangar').setAudience('hangar')), 'Invalid token'],
-    ['another secret', () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('hangar').setAudience('hangar'), new Uint8Array(32).fill(7)), 'Invalid token'],
+    [
+      'another secret',
+      () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('hangar').setAudience('hangar'), new Uint8Array(32).fill(7)),
+      'Invalid token',
+    ],
     ['no aud', () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('hangar')), 'Invalid token'],
     ['foreign aud', () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('hangar').setAudience('someone-else')), 'Invalid token'],
     ['foreign iss', () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('evil').setAudience('hangar')), 'Invalid token'],
-    ['nbf in the future', () => sign('HS256', 'at+jwt', (j) => j.setSubject(sub).setIssuer('hangar').setAudience('hangar').setNotBefore(now() + 60)), 'Invalid token'],
+    [
+      'nbf in the future',
+      () =>
+        sign('HS256', 'at+jwt', (j) =>
+          j
+            .setSubject(sub)
+            .setIssuer('hangar')
+            .setAudience('hangar')
+            .setNotBefore(now() + 60),
+        ),
+      'Invalid token',
+    ],
     ['header typ of a refresh token', () => sign('HS256', 'rt+jwt', (j) => j.setSubject(sub).setIssuer('hangar').setAudience('hangar')), 'Invalid token'],
-    ['unknown subject', () => sign('HS256', 'at+jwt', (j) => j.setSubject(crypto.randomUUID()).setIssuer('hangar').setAudience('hangar')), 'The account no longer exists'],
+    [
+      'unknown subject',
+      () => sign('HS256', 'at+jwt', (j) => j.setSubject(crypto.randomUUID()).setIssuer('hangar').setAudience('hangar')),
+      'The account no longer exists',
+    ],
   ])('%s', async (_name, forge, message) => {
     const token = await forge();
     const response = await meWith(token);

@@ -44,9 +44,7 @@ describe('the cluster primary', () => {
     while (target !== undefined && killed.length < 10) {
       process.kill(target, 'SIGKILL');
       killed.push(target);
-      target = await crashing
-        .waitFor((output) => startingPids(output).find((pid) => pid !== survivor && !killed.includes(pid)), 10_000)
-        .catch(() => undefined); // the primary exited
+      target = await crashing.waitFor((output) => startingPids(output).find((pid) => pid !== survivor && !killed.includes(pid)), 10_000).catch(() => undefined); // the primary exited
     }
     expect(await crashing.exited).toEqual({ code: 1, signal: null });
     expect(killed).toHaveLength(5);

@@ -34,7 +34,9 @@ async function pidsAnswering(server: ServerProcess, url: string, count: number):
     expect(JSON.parse(response.body)).toEqual({ data: { me: { username: 'user' } } });
   }
   const logins = await server.waitFor((output) => {
-    const events = authEvents(output).slice(before).filter((event) => event.event === 'login_succeeded');
+    const events = authEvents(output)
+      .slice(before)
+      .filter((event) => event.event === 'login_succeeded');
     return events.length >= count ? events : undefined;
   }, 10_000);
   return new Set(logins.map((event) => event.pid as number));

@@ -51,11 +51,7 @@ export function readCookie(header: string | undefined, name: string): string | u
  * Precedence: an Authorization header decides on its own; the session cookie is read only when
  * there is no Authorization header. A header that cannot be understood is an error, not anonymity.
  */
-export function readCredentials(
-  headers: IncomingHttpHeaders,
-  sessionName: string,
-  looksLikeToken: (value: string) => boolean,
-): Credentials {
+export function readCredentials(headers: IncomingHttpHeaders, sessionName: string, looksLikeToken: (value: string) => boolean): Credentials {
   const authorization = headers.authorization?.trim();
   if (authorization) {
     const [scheme = '', ...rest] = authorization.split(/\s+/);

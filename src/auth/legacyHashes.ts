@@ -42,7 +42,12 @@ const SCRYPT = /^scrypt:(\d+):(\d+):(\d+)\$([^$]*)\$([0-9a-f]{128})$/;
 const SHA_CRYPT = /^\$5\$(?:rounds=(\d+)\$)?([./0-9A-Za-z]{0,16})\$([./0-9A-Za-z]{43})$/;
 
 const pbkdf2Async = promisify(pbkdf2);
-const scryptAsync = promisify(scrypt) as (password: Buffer, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: Buffer,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 
 export function isArgon2Hash(hash: string): boolean {
   return hash.startsWith('$argon2');

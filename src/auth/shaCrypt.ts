@@ -12,8 +12,16 @@ const MAX_SALT = 16;
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 // Which bytes of the final digest make up each group of four characters (the last group has three).
 const GROUPS: [number, number, number][] = [
-  [0, 10, 20], [21, 1, 11], [12, 22, 2], [3, 13, 23], [24, 4, 14],
-  [15, 25, 5], [6, 16, 26], [27, 7, 17], [18, 28, 8], [9, 19, 29],
+  [0, 10, 20],
+  [21, 1, 11],
+  [12, 22, 2],
+  [3, 13, 23],
+  [24, 4, 14],
+  [15, 25, 5],
+  [6, 16, 26],
+  [27, 7, 17],
+  [18, 28, 8],
+  [9, 19, 29],
 ];
 /** Rounds run between two yields to the event loop, so a costly hash never blocks it for long. */
 const ROUNDS_PER_SLICE = 2000;

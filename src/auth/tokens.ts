@@ -6,13 +6,7 @@ export type TokenType = 'access' | 'refresh';
 
 /** Why `verifyTokenSignature` refused a token; services' AuthFailureReason includes these. */
 export type TokenRejection =
-  | 'malformed_token'
-  | 'bad_signature'
-  | 'disallowed_alg'
-  | 'invalid_claims'
-  | 'expired'
-  | 'access_token_required'
-  | 'refresh_token_required';
+  'malformed_token' | 'bad_signature' | 'disallowed_alg' | 'invalid_claims' | 'expired' | 'access_token_required' | 'refresh_token_required';
 
 /** Thrown by `verifyTokenSignature`; `services/tokens.ts` turns it into an UnauthenticatedError. */
 export class TokenRejectedError extends Error {
@@ -139,12 +133,7 @@ export function looksLikeJwt(value: string): boolean {
  * Verifies signature, algorithm, exp, nbf, iss, aud and the token type. It does not consult the
  * database; `services/tokens.ts` adds revocation and the user lookup.
  */
-export async function verifyTokenSignature(
-  keys: TokenKeys,
-  token: string,
-  expected: TokenType,
-  nowMs: number,
-): Promise<TokenClaims> {
+export async function verifyTokenSignature(keys: TokenKeys, token: string, expected: TokenType, nowMs: number): Promise<TokenClaims> {
   let header;
   try {
     header = decodeProtectedHeader(token);

@@ -30,7 +30,14 @@ export function parseCommandArgs<T extends Options>(args: string[], options: T, 
 
 /** Exactly `count` positionals, or a usage error naming what is missing or extra. */
 export function positionals(values: string[], names: string[], group: string): string[] {
-  if (values.length < names.length) throw usageError(`missing ${names.slice(values.length).map((n) => `<${n}>`).join(' ')}`, group);
+  if (values.length < names.length)
+    throw usageError(
+      `missing ${names
+        .slice(values.length)
+        .map((n) => `<${n}>`)
+        .join(' ')}`,
+      group,
+    );
   if (values.length > names.length) throw usageError(`unexpected argument "${values[names.length]}"`, group);
   return values;
 }

@@ -18,7 +18,10 @@ const USAGE = `Usage:
 async function main(command: string | undefined, args: string[]): Promise<number> {
   if (command === 'migration') {
     const at = args.indexOf('--postgres');
-    return writeMigrations(args.find((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--postgres'), at >= 0 ? args[at + 1] : undefined);
+    return writeMigrations(
+      args.find((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--postgres'),
+      at >= 0 ? args[at + 1] : undefined,
+    );
   }
   if (command !== 'migrate' && command !== 'status') {
     console.error(USAGE);

@@ -14,9 +14,12 @@ interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   user: { summary: 'create an account, set its password, delete it', load: async () => (await import('./commands/user')).runUser },
   sessions: { summary: "list a user's sessions, revoke one or all", load: async () => (await import('./commands/sessions')).runSessions },
-  tokens: { summary: "revoke every token of a user", load: async () => (await import('./commands/tokens')).runTokens },
+  tokens: { summary: 'revoke every token of a user', load: async () => (await import('./commands/tokens')).runTokens },
   purge: { summary: 'delete expired sessions, revocations and throttle rows', load: async () => (await import('./commands/purge')).runPurge },
-  status: { summary: 'migration status and account counts (exit 3 while migrations are pending)', load: async () => (await import('./commands/status')).runStatus },
+  status: {
+    summary: 'migration status and account counts (exit 3 while migrations are pending)',
+    load: async () => (await import('./commands/status')).runStatus,
+  },
   migrate: { summary: 'apply pending migrations', load: async () => (await import('./commands/status')).runMigrate },
   import: { summary: 'import the users (and ships, sessions) of a Flask original: ra, hb or tx', load: async () => (await import('./import')).runImport },
 };
@@ -69,9 +72,12 @@ export async function runHangar(argv: string[], io: CliIo): Promise<number> {
     }
     const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!entry) throw usageError(`unknown command "${name}"`);
-    return await (await entry.load())(rest, commandIo);
+    return await (
+      await entry.load()
+    )(rest, commandIo);
   } catch (error) {
-    const failure = error instanceof CliError ? error : new CliError(EXIT.internal, 'internal', `unexpected error: ${(error as Error)?.message?.split('\n')[0]}`);
+    const failure =
+      error instanceof CliError ? error : new CliError(EXIT.internal, 'internal', `unexpected error: ${(error as Error)?.message?.split('\n')[0]}`);
     return writeFailure(io, json, failure);
   }
 }

@@ -107,7 +107,9 @@ function textReport(report: ImportReport): string[] {
   if (report.kind === 'tx') lines.push(`passwords ${report.dryRun ? 'to hash' : 'hashed'} with argon2id: ${report.passwordsHashed}`);
   lines.push(`accounts still carrying legacy password hashes: ${report.legacyPasswordHashes}`);
   if (!report.ok) {
-    lines.push(`import failed: ${report.conflicts.length} conflict(s), nothing ${report.dryRun ? 'would be' : 'was'} written (--on-conflict skip imports the other records)`);
+    lines.push(
+      `import failed: ${report.conflicts.length} conflict(s), nothing ${report.dryRun ? 'would be' : 'was'} written (--on-conflict skip imports the other records)`,
+    );
   }
   return lines;
 }

@@ -39,8 +39,7 @@ export class CliError extends Error {
   }
 }
 
-export const usageError = (message: string, group?: string) =>
-  new CliError(EXIT.usage, 'usage', `${message} (see: hangar help${group ? ` ${group}` : ''})`);
+export const usageError = (message: string, group?: string) => new CliError(EXIT.usage, 'usage', `${message} (see: hangar help${group ? ` ${group}` : ''})`);
 
 /** What a command prints: `text` for people, `json` for --json. */
 export interface CommandOutput {

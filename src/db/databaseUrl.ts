@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 
-export type DatabaseTarget =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgresql'; url: string; ssl: PostgresTls };
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgresql'; url: string; ssl: PostgresTls };
 
 /** How the connection to PostgreSQL is encrypted, from the URL's libpq-style `sslmode`. */
 export type PostgresTls = false | ConnectionOptions;

@@ -18,7 +18,8 @@ export interface LiveUserLookup {
   close(): Promise<void>;
 }
 
-const COLUMNS = 'id, uuid, username, username_canonical, email, email_canonical, first_name, last_name, token_version, kept_token_chain, created_at, updated_at';
+const COLUMNS =
+  'id, uuid, username, username_canonical, email, email_canonical, first_name, last_name, token_version, kept_token_chain, created_at, updated_at';
 const sql = (p: (n: number) => string) =>
   `select ${COLUMNS} from users where uuid = ${p(1)} and not exists (select 1 from revoked_tokens where jti in (${p(2)}, ${p(3)}, ${p(4)}))`;
 
@@ -98,7 +99,10 @@ export function createLiveUserLookup(orm: Orm, databaseUrl: string): LiveUserLoo
         if (err) return reject(err);
         db.exec('PRAGMA busy_timeout = 10000;', (pragmaErr) => {
           if (pragmaErr) return reject(pragmaErr);
-          const statement = db.prepare(sql(() => '?'), (prepareErr) => (prepareErr ? reject(prepareErr) : resolve({ db, statement })));
+          const statement = db.prepare(
+            sql(() => '?'),
+            (prepareErr) => (prepareErr ? reject(prepareErr) : resolve({ db, statement })),
+          );
         });
       });
     }).catch((error) => {

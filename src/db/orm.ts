@@ -61,7 +61,10 @@ async function engineOptions(config: Config, target: DatabaseTarget): Promise<Op
         min: 1,
         max: 1,
         afterCreate(connection: SqliteConnection, done: (err: Error | null, c: unknown) => void) {
-          applyPragmas(connection).then(() => done(null, connection), (err: Error) => done(err, connection));
+          applyPragmas(connection).then(
+            () => done(null, connection),
+            (err: Error) => done(err, connection),
+          );
         },
       },
     };

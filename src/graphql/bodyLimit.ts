@@ -11,7 +11,10 @@ export function graphqlBodyLimit(limitBytes: number): RequestHandler {
     const hasBody = length !== undefined || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return next();
     const fail = (status: number, message: string) => {
-      res.status(status).set('Connection', 'close').json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+      res
+        .status(status)
+        .set('Connection', 'close')
+        .json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
       req.resume();
     };
     if (length === undefined) return fail(411, 'Content-Length required');

@@ -63,9 +63,7 @@ export async function graphiqlPage(title: string): Promise<GraphiQLPage> {
   const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
   const rendered = renderGraphiQL({ title, shouldPersistHeaders: false, defaultQuery: EXAMPLE_OPERATIONS });
   const html = rendered.replace('<div id="root"></div>', `<div id="root"></div>\n      <script>${FORGET_SAVED_HEADERS}</script>`);
-  const scriptHashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
-    ([, body]) => `'sha256-${createHash('sha256').update(body!).digest('base64')}'`,
-  );
+  const scriptHashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, body]) => `'sha256-${createHash('sha256').update(body!).digest('base64')}'`);
   return withPolicy(html, [
     "default-src 'none'",
     `script-src ${scriptHashes.join(' ')}`,

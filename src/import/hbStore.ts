@@ -45,7 +45,10 @@ function hbUser(file: string, key: string, value: Record<string, unknown>): Stor
   const passwordHash = hbPasswordHash(fields, value._password);
   const createdAt = fields.timestamp('created_at', { optional: true });
   return {
-    record, file, id: null, uuid: uuid.toLowerCase(),
+    record,
+    file,
+    id: null,
+    uuid: uuid.toLowerCase(),
     // HB logs in by email; a user without one keeps their UUID as a username (and cannot log in by email).
     username: email ?? uuid.toLowerCase(),
     email,

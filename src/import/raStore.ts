@@ -58,11 +58,23 @@ function raUser(file: string, row: Record<string, unknown>, index: number): Stor
   const username = fields.username('username');
   const passwordHash = fields.string('password_hash');
   if (!parseLegacyHash(passwordHash) || passwordHash.startsWith('sha256-unsalted$')) {
-    fields.fail('password_hash', `has an unknown hash format "${passwordHash.split('$')[0]!.slice(0, 20)}…" (expected pbkdf2:sha256, scrypt or $5$ sha256_crypt)`);
+    fields.fail(
+      'password_hash',
+      `has an unknown hash format "${passwordHash.split('$')[0]!.slice(0, 20)}…" (expected pbkdf2:sha256, scrypt or $5$ sha256_crypt)`,
+    );
   }
   return {
-    record: label, file, id, uuid: null, username,
+    record: label,
+    file,
+    id,
+    uuid: null,
+    username,
     email: username.includes('@') ? username : null,
-    firstName: null, lastName: null, passwordHash, password: null, createdAt: null, updatedAt: null,
+    firstName: null,
+    lastName: null,
+    passwordHash,
+    password: null,
+    createdAt: null,
+    updatedAt: null,
   };
 }

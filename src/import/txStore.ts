@@ -16,7 +16,13 @@ export function readTxStore(file: string): Store {
       return item;
     });
   };
-  return { kind: 'tx', files: [file], users: list('users').map((item, i) => txUser(file, item, i)), sessions: [], ships: list('ships').map((item, i) => txShip(file, item, i)) };
+  return {
+    kind: 'tx',
+    files: [file],
+    users: list('users').map((item, i) => txUser(file, item, i)),
+    sessions: [],
+    ships: list('ships').map((item, i) => txShip(file, item, i)),
+  };
 }
 
 const label = (name: string, index: number, item: Record<string, unknown>) =>
@@ -31,9 +37,18 @@ function txUser(file: string, item: Record<string, unknown>, index: number): Sto
   if (password === '') fields.fail('password', 'is empty');
   if (passwordBytes(password) > MAX_PASSWORD_BYTES) fields.fail('password', `is longer than ${MAX_PASSWORD_BYTES} bytes`);
   return {
-    record, file, id, uuid: null, username,
+    record,
+    file,
+    id,
+    uuid: null,
+    username,
     email: username.includes('@') ? username : null,
-    firstName: null, lastName: null, passwordHash: null, password, createdAt: null, updatedAt: null,
+    firstName: null,
+    lastName: null,
+    passwordHash: null,
+    password,
+    createdAt: null,
+    updatedAt: null,
   };
 }
 
@@ -44,7 +59,8 @@ function txShip(file: string, item: Record<string, unknown>, index: number): Sto
   if (!Array.isArray(roles)) fields.fail('roles', roles === undefined ? 'is missing' : 'must be an array of strings');
   if (roles.some((role) => typeof role !== 'string')) fields.fail('roles', 'must be an array of strings');
   return {
-    record, file,
+    record,
+    file,
     id: fields.integer('id'),
     affiliation: fields.string('affiliation'),
     category: fields.string('category'),

@@ -90,7 +90,13 @@ export function safeError(value: unknown, depth = 0): SafeError {
   const error = value as ErrorLike;
   const type = typeof error.name === 'string' ? error.name : 'Error';
   const message = safeMessage(error);
-  const frames = typeof error.stack === 'string' ? error.stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, MAX_STACK_FRAMES) : [];
+  const frames =
+    typeof error.stack === 'string'
+      ? error.stack
+          .split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .slice(0, MAX_STACK_FRAMES)
+      : [];
   const safe: SafeError = { type, message };
   if (typeof error.code === 'string' && /^[\w.-]{1,64}$/.test(error.code)) safe.code = error.code;
   if (frames.length > 0) safe.stack = [`${type}: ${message}`, ...frames].join('\n');

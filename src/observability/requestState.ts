@@ -89,7 +89,14 @@ export function routeLabel(state: RequestState, baseUrlNow: unknown): string {
     const path = matched.path;
     if (typeof path === 'string') return state.base + path;
     // An anchored literal such as /^\/graphql\/?$/ reads as its path.
-    if (path instanceof RegExp) return state.base + path.source.replace(/^\^/, '').replace(/(\\\/\?)?\$$/, '').replaceAll('\\/', '/');
+    if (path instanceof RegExp)
+      return (
+        state.base +
+        path.source
+          .replace(/^\^/, '')
+          .replace(/(\\\/\?)?\$$/, '')
+          .replaceAll('\\/', '/')
+      );
     if (Array.isArray(path)) {
       // A route registered under several paths: the one this request matched.
       const pathname = state.url.split('?')[0]!.slice(state.base.length);

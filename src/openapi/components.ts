@@ -124,7 +124,7 @@ export function schemas(config: Config): Record<string, JsonSchema> {
     TxMessage: closed({ message: { const: 'Successfully logged out.' } }),
     TxError: {
       ...flaskError,
-      description: "TX's errors: the app's `{\"error\": <reason phrase>, \"message\"?: …}` and flask-jwt-extended's `{\"error\": <message>}`.",
+      description: 'TX\'s errors: the app\'s `{"error": <reason phrase>, "message"?: …}` and flask-jwt-extended\'s `{"error": <message>}`.',
     },
     TxValidationError: {
       ...closed({ error: { const: 'Bad Request' }, message: ref('MarshmallowMessages') }),
@@ -151,7 +151,12 @@ export function schemas(config: Config): Record<string, JsonSchema> {
     HbTimestamp: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$', description: 'UTC, `YYYY-MM-DD HH:MM:SS`.' },
     HbNewUser: {
       type: 'object',
-      properties: { email: { ...text, format: 'email' }, password: { ...text, minLength: config.passwordMinLength }, first_name: { type: ['string', 'null'] }, last_name: { type: ['string', 'null'] } },
+      properties: {
+        email: { ...text, format: 'email' },
+        password: { ...text, minLength: config.passwordMinLength },
+        first_name: { type: ['string', 'null'] },
+        last_name: { type: ['string', 'null'] },
+      },
       required: ['email', 'password'],
     },
     HbNamePatch: {
@@ -166,7 +171,7 @@ export function schemas(config: Config): Record<string, JsonSchema> {
     },
     HbStats: closed({ users: { type: 'integer', minimum: 0 } }),
     HbEmpty: closed({}),
-    HbError: { ...closed({ error: text }), description: "HB's errors: `{\"error\": …}`." },
+    HbError: { ...closed({ error: text }), description: 'HB\'s errors: `{"error": …}`.' },
     HealthStatus: closed({ status: { enum: ['ok', 'ready', 'unavailable'] } }),
   };
 }
@@ -176,7 +181,8 @@ export function securitySchemes(config: Config): Record<string, unknown> {
     basicAuth: {
       type: 'http',
       scheme: 'basic',
-      description: 'A username or email with its password, or an access token as the username (the password is then ignored). Password checks are throttled (429 with Retry-After).',
+      description:
+        'A username or email with its password, or an access token as the username (the password is then ignored). Password checks are throttled (429 with Retry-After).',
     },
     bearerAuth: {
       type: 'http',

@@ -40,11 +40,13 @@ export function operationsPaths(): Paths {
         operationId: 'openapi',
         summary: 'This OpenAPI 3.1 document',
         security: PUBLIC,
-        responses: { '200': jsonResponse('The document.', {
-          type: 'object',
-          properties: { openapi: { const: '3.1.0' }, info: { type: 'object' }, paths: { type: 'object' }, components: { type: 'object' } },
-          required: ['openapi', 'info', 'paths', 'components'],
-        }) },
+        responses: {
+          '200': jsonResponse('The document.', {
+            type: 'object',
+            properties: { openapi: { const: '3.1.0' }, info: { type: 'object' }, paths: { type: 'object' }, components: { type: 'object' } },
+            required: ['openapi', 'info', 'paths', 'components'],
+          }),
+        },
       },
     },
     [DOCS_PATH]: {

@@ -14,14 +14,19 @@ export const HB_TAG = {
 const PREFIX = '/api/v1';
 
 const CORS: Record<string, Header> = {
-  'Access-Control-Allow-Origin': { description: "Flask-Cors: `*`, or the request's `Origin` echoed (never with credentials).", required: true, schema: { type: 'string' } },
+  'Access-Control-Allow-Origin': {
+    description: "Flask-Cors: `*`, or the request's `Origin` echoed (never with credentials).",
+    required: true,
+    schema: { type: 'string' },
+  },
 };
 
 const hbJson = (description: string, schema: JsonSchema, headers: Record<string, Header> = {}): ResponseObject =>
   jsonResponse(description, schema, { ...CORS, ...headers });
 const hbError = (description: string): ResponseObject => hbJson(description, ref('HbError'));
 
-const WRONG_FORMAT = 'The body is not a JSON object with a JSON `Content-Type` (`Wrong format`), or a field is refused (`email missing`, `password missing`, `Can\'t create User: …`).';
+const WRONG_FORMAT =
+  "The body is not a JSON object with a JSON `Content-Type` (`Wrong format`), or a field is refused (`email missing`, `password missing`, `Can't create User: …`).";
 const CROSS_SITE = 'a write (or a login) with a foreign `Origin` and ambient credentials';
 
 /** What the filter accepts: every credential unless `AUTH_TYPE` names one mechanism. */
@@ -46,8 +51,10 @@ interface HbSpec {
 function operation(spec: HbSpec, security: SecurityRequirement[]): Operation {
   const responses: Record<string, ResponseObject> = { ...spec.responses };
   if (!spec.open) {
-    responses['401'] ??= hbError('No `Authorization` header and no session cookie (`Unauthorized`), or a deleted user\'s token.');
-    responses['403'] ??= hbError(`Credentials that identify nobody: a wrong password, a malformed header, an unknown or expired session (\`Forbidden\`)${spec.write ? `; or ${CROSS_SITE}` : ''}.`);
+    responses['401'] ??= hbError("No `Authorization` header and no session cookie (`Unauthorized`), or a deleted user's token.");
+    responses['403'] ??= hbError(
+      `Credentials that identify nobody: a wrong password, a malformed header, an unknown or expired session (\`Forbidden\`)${spec.write ? `; or ${CROSS_SITE}` : ''}.`,
+    );
     responses['429'] = hbJson('Basic credentials throttled: too many password attempts.', ref('HbError'), { 'Retry-After': RETRY_AFTER });
   } else if (spec.write) {
     responses['403'] ??= hbError(`Forbidden: ${CROSS_SITE}.`);
@@ -62,7 +69,9 @@ function operation(spec: HbSpec, security: SecurityRequirement[]): Operation {
     summary: spec.summary,
     ...(spec.description && { description: spec.description }),
     ...(spec.uuidPath && {
-      parameters: [{ name: 'id', in: 'path', required: true, description: "The user's UUID; anything else is a 404.", schema: { type: 'string', format: 'uuid' } }],
+      parameters: [
+        { name: 'id', in: 'path', required: true, description: "The user's UUID; anything else is a 404.", schema: { type: 'string', format: 'uuid' } },
+      ],
     }),
     ...(spec.body && { requestBody: spec.body }),
     security: spec.open ? PUBLIC : security,
@@ -92,7 +101,7 @@ export function sessionApiPaths(config: Config): Paths {
     op({
       operationId,
       summary,
-      description: 'Checks the form\'s email and password and opens a session stored in the database. Excluded from the filter.',
+      description: "Checks the form's email and password and opens a session stored in the database. Excluded from the filter.",
       open: true,
       write: true,
       body: loginForm,
@@ -154,7 +163,7 @@ export function sessionApiPaths(config: Config): Paths {
         body: jsonBody(ref('HbNamePatch'), '`Content-Type: application/json` is required.'),
         responses: {
           '200': hbJson('The user as stored.', ref('HbUser')),
-          '400': hbError('`Wrong format`, or `Can\'t update User: …`.'),
+          '400': hbError("`Wrong format`, or `Can't update User: …`."),
           '403': hbError(`Another user (decision 7), refused credentials, or ${CROSS_SITE}: \`Forbidden\`.`),
           '404': notFound,
         },
@@ -174,8 +183,8 @@ export function sessionApiPaths(config: Config): Paths {
     [`${PREFIX}/auth_session/login`]: { post: login('hbLogin', 'Log in with a form: opens a session (HB)') },
     [`${PREFIX}/auth_session/logout`]: { delete: logout('hbLogout', 'Log out: ends the session (HB)') },
     [`${PREFIX}/auth_session`]: {
-      post: login('hbLoginAlias', 'Log in (HB, the seed\'s alias of /auth_session/login)'),
-      delete: logout('hbLogoutAlias', 'Log out (HB, the seed\'s alias of /auth_session/logout)'),
+      post: login('hbLoginAlias', "Log in (HB, the seed's alias of /auth_session/login)"),
+      delete: logout('hbLogoutAlias', "Log out (HB, the seed's alias of /auth_session/logout)"),
     },
   };
 }

@@ -7,16 +7,18 @@ import { RA_TAG } from './tokenApi';
 
 export const TX_TAG = {
   name: 'TX: ship API',
-  description: 'Toxe/python-flask-rest-jwt: JSON login for access and refresh JWTs, users, and ships. Errors are `{"error": …}` in flask-jwt-extended\'s and Werkzeug\'s words.',
+  description:
+    'Toxe/python-flask-rest-jwt: JSON login for access and refresh JWTs, users, and ships. Errors are `{"error": …}` in flask-jwt-extended\'s and Werkzeug\'s words.',
 };
 
 const txError = (description: string): ResponseObject => jsonResponse(description, ref('TxError'));
 
 const BAD_BODY: ResponseObject = jsonResponse(
-  'A body that is not JSON (form content types included), a field that breaks marshmallow\'s rules (`message` lists them by field), or a conflict in `message`.',
+  "A body that is not JSON (form content types included), a field that breaks marshmallow's rules (`message` lists them by field), or a conflict in `message`.",
   { oneOf: [ref('TxValidationError'), ref('TxError')] },
 );
-const CROSS_SITE = 'A write with ambient credentials (the session cookie or Basic) and a foreign `Origin`: `{"error": "Forbidden", "message": "Cross-site request refused"}`.';
+const CROSS_SITE =
+  'A write with ambient credentials (the session cookie or Basic) and a foreign `Origin`: `{"error": "Forbidden", "message": "Cross-site request refused"}`.';
 
 type Auth = 'public' | 'access' | 'refresh';
 
@@ -45,8 +47,8 @@ function operation(spec: TxSpec): Operation {
     );
     responses['422'] ??= txError(
       spec.auth === 'refresh'
-        ? "A malformed header or token, a bad signature, or anything but a refresh token (`Only refresh tokens are allowed`)."
-        : "A malformed header or token, a bad signature, or a refresh token (`Only access tokens are allowed`).",
+        ? 'A malformed header or token, a bad signature, or anything but a refresh token (`Only refresh tokens are allowed`).'
+        : 'A malformed header or token, a bad signature, or a refresh token (`Only access tokens are allowed`).',
     );
   }
   if (spec.auth === 'access') {
@@ -109,7 +111,7 @@ export function shipApiPaths(): Paths {
       delete: operation({
         operationId: 'txLogoutAccess',
         summary: 'Revoke the access token (TX)',
-        description: 'Also revokes the tokens renewed from it; the login\'s refresh token keeps working.',
+        description: "Also revokes the tokens renewed from it; the login's refresh token keeps working.",
         auth: 'access',
         write: true,
         responses: { '200': LOGGED_OUT },
@@ -143,9 +145,12 @@ export function shipApiPaths(): Paths {
         body: jsonBody(userBody),
         responses: {
           '201': jsonResponse('Created.', ref('User'), { Location: LOCATION }),
-          '400': jsonResponse('Invalid fields (`message` by field), a taken name (`User already exists.`), a body `id` (no message), or a body that is not JSON.', {
-            oneOf: [ref('TxValidationError'), ref('TxError')],
-          }),
+          '400': jsonResponse(
+            'Invalid fields (`message` by field), a taken name (`User already exists.`), a body `id` (no message), or a body that is not JSON.',
+            {
+              oneOf: [ref('TxValidationError'), ref('TxError')],
+            },
+          ),
         },
       }),
     },

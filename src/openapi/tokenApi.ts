@@ -4,12 +4,20 @@ import type { Paths, ResponseObject } from './types';
 // RA, the token-auth API (spec §1): `/api/token` and `/api/resource`. RA's `/api/users` is served
 // by the same handlers as TX's (decision 3) and is described in shipApi.ts.
 
-export const RA_TAG = { name: 'RA: token API', description: 'miguelgrinberg/REST-auth: Basic credentials (or a token as the Basic username) for a token and a greeting. Also `POST /api/users` and `GET /api/users/{id}`, shared with TX.' };
+export const RA_TAG = {
+  name: 'RA: token API',
+  description:
+    'miguelgrinberg/REST-auth: Basic credentials (or a token as the Basic username) for a token and a greeting. Also `POST /api/users` and `GET /api/users/{id}`, shared with TX.',
+};
 
 const unauthorized: ResponseObject = {
   description: "Flask-HTTPAuth's refusal, for missing or wrong credentials alike: the text `Unauthorized Access`, not JSON.",
   headers: {
-    'WWW-Authenticate': { description: 'Always `Basic realm="Authentication Required"`.', required: true, schema: { const: 'Basic realm="Authentication Required"' } },
+    'WWW-Authenticate': {
+      description: 'Always `Basic realm="Authentication Required"`.',
+      required: true,
+      schema: { const: 'Basic realm="Authentication Required"' },
+    },
   },
   content: { 'text/html': { schema: { const: 'Unauthorized Access' } } },
 };

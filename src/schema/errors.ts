@@ -1,12 +1,5 @@
 import { GraphQLError } from 'graphql';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthenticatedError,
-  ValidationError,
-} from '../services/errors';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, ValidationError } from '../services/errors';
 import { builder } from './builder';
 
 const ErrorInterface = builder.interfaceRef<Error>('Error').implement({

@@ -133,7 +133,7 @@ builder.mutationFields((t) => ({
     type: ShipRef,
     args: { id: t.arg.int({ required: true }), input: t.arg({ type: ShipPatch, required: true }) },
     authScopes: { authenticated: true },
-    description: 'Only the ship\'s creator may change it; ships without a creator are open to any signed-in user.',
+    description: "Only the ship's creator may change it; ships without a creator are open to any signed-in user.",
     errors: { types: [UnauthenticatedError, ValidationError, NotFoundError, ForbiddenError] },
     resolve: (_root, { id, input }, ctx) =>
       updateShip(ctx, ctx.viewer!.user, id, Object.fromEntries(Object.entries(input).filter(([, value]) => value != null))),
@@ -142,7 +142,7 @@ builder.mutationFields((t) => ({
     type: DeletedShip,
     args: { id: t.arg.int({ required: true }) },
     authScopes: { authenticated: true },
-    description: 'Only the ship\'s creator may delete it; ships without a creator are open to any signed-in user.',
+    description: "Only the ship's creator may delete it; ships without a creator are open to any signed-in user.",
     errors: { types: [UnauthenticatedError, NotFoundError, ForbiddenError] },
     resolve: async (_root, { id }, ctx) => {
       await deleteShip(ctx, ctx.viewer!.user, id);

@@ -1,10 +1,5 @@
 import { User } from '../entities';
-import {
-  ConflictError,
-  NotFoundError,
-  UnauthenticatedError,
-  ValidationError,
-} from '../services/errors';
+import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from '../services/errors';
 import { changePassword } from '../services/credentials';
 import { deleteUser, getUser, keptCredentialOf, listUsers, registerUser, updateUser } from '../services/users';
 import { viewerEntity, type ViewerUser } from '../services/viewer';

@@ -121,13 +121,7 @@ function throttled(ctx: ServiceContext, identifier: string, scope: 'ip' | 'accou
  * a stolen session cannot be used to guess it. As with every password change (`updateUser`), the
  * user's other sessions and tokens end; `keep` is the credential the request came in on.
  */
-export async function changePassword(
-  ctx: ServiceContext,
-  user: User,
-  currentPassword: string,
-  newPassword: string,
-  keep: KeptCredential,
-): Promise<User> {
+export async function changePassword(ctx: ServiceContext, user: User, currentPassword: string, newPassword: string, keep: KeptCredential): Promise<User> {
   throwIfInvalid((errors) => checkPassword(errors, 'newPassword', newPassword, ctx.config.passwordMinLength));
   try {
     await authenticatePassword(ctx, user.username, currentPassword);

@@ -11,7 +11,10 @@ export class DomainError extends Error {
 
 export class NotFoundError extends DomainError {
   override name = 'NotFoundError';
-  constructor(readonly resource: 'User' | 'Ship' | 'Session', readonly id: string) {
+  constructor(
+    readonly resource: 'User' | 'Ship' | 'Session',
+    readonly id: string,
+  ) {
     super(`${resource} ${id} not found`);
   }
 }
@@ -25,7 +28,10 @@ export class ValidationError extends DomainError {
 
 export class ConflictError extends DomainError {
   override name = 'ConflictError';
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }

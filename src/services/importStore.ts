@@ -93,9 +93,9 @@ const emptyCounts = (): Counts => ({ imported: 0, present: 0, skipped: 0 });
 
 async function loadExisting(em: EntityManager, store: Store): Promise<Existing> {
   const existing: Existing = { byId: new Map(), byUuid: new Map(), byUsername: new Map(), byEmail: new Map(), ships: new Map(), sessionHashes: new Set() };
-  const users = await em.execute<{ id: number; uuid: string; username: string; username_canonical: string | null; email: string | null; email_canonical: string | null }[]>(
-    'select id, uuid, username, username_canonical, email, email_canonical from users',
-  );
+  const users = await em.execute<
+    { id: number; uuid: string; username: string; username_canonical: string | null; email: string | null; email_canonical: string | null }[]
+  >('select id, uuid, username, username_canonical, email, email_canonical from users');
   for (const row of users) {
     const usernameCanonical = row.username_canonical ?? canonicalUsername(row.username);
     const emailCanonical = row.email_canonical ?? (row.email === null ? null : canonicalEmail(row.email));
@@ -107,7 +107,9 @@ async function loadExisting(em: EntityManager, store: Store): Promise<Existing> 
     if (emailCanonical !== null) existing.byEmail.set(emailCanonical, holder);
   }
   if (store.ships.length > 0) {
-    const ships = await em.execute<Record<string, unknown>[]>('select id, affiliation, category, crew, length, manufacturer, model, ship_class, roles from ships');
+    const ships = await em.execute<Record<string, unknown>[]>(
+      'select id, affiliation, category, crew, length, manufacturer, model, ship_class, roles from ships',
+    );
     for (const row of ships) {
       const roles = typeof row.roles === 'string' ? (JSON.parse(row.roles) as string[]) : (row.roles as string[]);
       existing.ships.set(Number(row.id), shipKey({ ...(row as Omit<StoreShip, 'roles'>), shipClass: String(row.ship_class), roles }));
@@ -125,8 +127,18 @@ function shipKey(ship: Pick<StoreShip, 'affiliation' | 'category' | 'crew' | 'le
 
 function plan(existing: Existing, store: Store, options: ImportOptions): Plan {
   const report: ImportReport = {
-    kind: store.kind, files: store.files, dryRun: options.dryRun, onConflict: options.onConflict, ok: true,
-    users: emptyCounts(), sessions: emptyCounts(), ships: emptyCounts(), conflicts: [], skipped: [], passwordsHashed: 0, legacyPasswordHashes: 0,
+    kind: store.kind,
+    files: store.files,
+    dryRun: options.dryRun,
+    onConflict: options.onConflict,
+    ok: true,
+    users: emptyCounts(),
+    sessions: emptyCounts(),
+    ships: emptyCounts(),
+    conflicts: [],
+    skipped: [],
+    passwordsHashed: 0,
+    legacyPasswordHashes: 0,
   };
   const conflict = (record: { file: string; record: string }, reason: string) => report.conflicts.push({ file: record.file, record: record.record, reason });
   const users: StoreUser[] = [];
@@ -137,7 +149,8 @@ function plan(existing: Existing, store: Store, options: ImportOptions): Plan {
   for (const user of store.users) {
     const usernameCanonical = canonicalUsername(user.username);
     const emailCanonical = user.email === null ? null : canonicalEmail(user.email);
-    const sameAccount = (row: { usernameCanonical: string; emailCanonical: string | null }) => row.usernameCanonical === usernameCanonical && row.emailCanonical === emailCanonical;
+    const sameAccount = (row: { usernameCanonical: string; emailCanonical: string | null }) =>
+      row.usernameCanonical === usernameCanonical && row.emailCanonical === emailCanonical;
     const row = user.id !== null ? existing.byId.get(user.id) : existing.byUuid.get(user.uuid!);
     const keyText = user.id !== null ? `id ${user.id}` : `id "${user.uuid}"`;
     const earlier = user.id !== null ? ids.get(user.id) : uuids.get(user.uuid!);
@@ -148,8 +161,10 @@ function plan(existing: Existing, store: Store, options: ImportOptions): Plan {
       if (user.uuid) userUuids.add(user.uuid);
       continue;
     } else if (row) problem = `${keyText} is taken by user "${row.username}"`;
-    else if (emailCanonical !== null && existing.byEmail.has(emailCanonical)) problem = `email "${user.email}" is taken by ${existing.byEmail.get(emailCanonical)!.describe}`;
-    else if (existing.byUsername.has(usernameCanonical)) problem = `username "${user.username}" is taken by ${existing.byUsername.get(usernameCanonical)!.describe}`;
+    else if (emailCanonical !== null && existing.byEmail.has(emailCanonical))
+      problem = `email "${user.email}" is taken by ${existing.byEmail.get(emailCanonical)!.describe}`;
+    else if (existing.byUsername.has(usernameCanonical))
+      problem = `username "${user.username}" is taken by ${existing.byUsername.get(usernameCanonical)!.describe}`;
     if (problem) {
       conflict(user, problem);
       report.users.skipped += 1;
@@ -197,7 +212,9 @@ function plan(existing: Existing, store: Store, options: ImportOptions): Plan {
       continue;
     }
     if (!userUuids.has(session.userUuid)) {
-      reason = store.users.some((user) => user.uuid === session.userUuid) ? `its user "${session.userUuid}" was not imported` : `user_id "${session.userUuid}" names no user of the store`;
+      reason = store.users.some((user) => user.uuid === session.userUuid)
+        ? `its user "${session.userUuid}" was not imported`
+        : `user_id "${session.userUuid}" names no user of the store`;
     } else if (expired) reason = `expired (created ${session.createdAt.toISOString()}, SESSION_DURATION ${options.sessionSeconds} s)`;
     if (reason) {
       report.skipped.push({ file: session.file, record: session.record, reason });
@@ -229,7 +246,13 @@ async function hashPasswords(users: StoreUser[], hashes: Map<StoreUser, string>,
   await Promise.all(Array.from({ length: Math.min(16, todo.length) }, worker));
 }
 
-async function insertInBatches<T>(tx: EntityManager, entity: typeof User | typeof Ship | typeof Session, rows: T[], phase: string, onProgress: ImportOptions['onProgress']): Promise<void> {
+async function insertInBatches<T>(
+  tx: EntityManager,
+  entity: typeof User | typeof Ship | typeof Session,
+  rows: T[],
+  phase: string,
+  onProgress: ImportOptions['onProgress'],
+): Promise<void> {
   for (let at = 0; at < rows.length; at += BATCH) {
     await tx.insertMany(entity as typeof User, rows.slice(at, at + BATCH) as never[]);
     onProgress?.(phase, Math.min(rows.length, at + BATCH), rows.length);

@@ -75,7 +75,10 @@ export async function currentLockouts(ctx: ServiceContext, keys: { key: string; 
   const digests = keys.map(({ key }) => stored(key));
   const rows = await ctx.em
     .getConnection()
-    .execute<{ key: string; attempts: string }[]>(`select "key", attempts from rate_limit_buckets where "key" in (${digests.map(() => '?').join(', ')})`, digests);
+    .execute<{ key: string; attempts: string }[]>(
+      `select "key", attempts from rate_limit_buckets where "key" in (${digests.map(() => '?').join(', ')})`,
+      digests,
+    );
   const now = ctx.clock();
   const windowMs = ctx.config.rateLimitWindowSeconds * 1000;
   return keys.map(({ limit }, index) => {

@@ -58,11 +58,7 @@ export async function closeSession(ctx: ServiceContext, sessionId: string): Prom
 
 export async function listSessions(ctx: ServiceContext, user: Pick<User, 'id'>): Promise<Session[]> {
   const now = new Date(ctx.clock());
-  return ctx.em.find(
-    Session,
-    { user: user.id, $or: [{ expiresAt: null }, { expiresAt: { $gte: now } }] },
-    { orderBy: { id: 'asc' } },
-  );
+  return ctx.em.find(Session, { user: user.id, $or: [{ expiresAt: null }, { expiresAt: { $gte: now } }] }, { orderBy: { id: 'asc' } });
 }
 
 /** Ends one session of the user (by its numeric id), or all of them when `id` is null. */

@@ -119,10 +119,7 @@ export async function verifyToken(ctx: ServiceContext, token: string, type: Toke
   const live = await ctx.liveUsers.find(claims.sub, keys);
   if (live && versionAccepted(live, claims)) return { user: live, claims };
 
-  const [revocations, user] = await Promise.all([
-    ctx.em.find(RevokedToken, { jti: { $in: keys } }),
-    ctx.em.findOne(User, { uuid: claims.sub }),
-  ]);
+  const [revocations, user] = await Promise.all([ctx.em.find(RevokedToken, { jti: { $in: keys } }), ctx.em.findOne(User, { uuid: claims.sub })]);
   if (revocations.some((r) => r.jti !== claims.jti)) throw new UnauthenticatedError('revoked');
   const revoked = revocations[0];
   let rotatedAt: Date | undefined;
@@ -154,8 +151,7 @@ async function recordRevocations(ctx: ServiceContext, entries: Pick<RevokedToken
   await ctx.em.nativeDelete(RevokedToken, { expiresAt: { $lt: now } });
 }
 
-const familyExpiry = (ctx: ServiceContext) =>
-  new Date(ctx.clock() + Math.max(ctx.config.refreshTokenSeconds, ctx.config.accessTokenSeconds) * 1000);
+const familyExpiry = (ctx: ServiceContext) => new Date(ctx.clock() + Math.max(ctx.config.refreshTokenSeconds, ctx.config.accessTokenSeconds) * 1000);
 
 /**
  * Logging a token out: a refresh token ends its whole family (the login); an access token ends its
@@ -172,7 +168,10 @@ export async function revokeClaims(ctx: ServiceContext, claims: TokenClaims): Pr
 
 async function recordFamilyRevocations(ctx: ServiceContext, families: string[]): Promise<void> {
   const expiresAt = familyExpiry(ctx);
-  await recordRevocations(ctx, families.map((family) => ({ jti: familyKey(family), reason: 'family' as const, expiresAt })));
+  await recordRevocations(
+    ctx,
+    families.map((family) => ({ jti: familyKey(family), reason: 'family' as const, expiresAt })),
+  );
 }
 
 /** Revokes every token of a login family, access and refresh alike. */

@@ -146,10 +146,7 @@ export async function getUserByUuid(ctx: ServiceContext, uuid: string): Promise<
 
 export async function listUsers(ctx: ServiceContext, args: PageArgs): Promise<Page<User>> {
   const { limit, afterId } = readPageArgs(args);
-  const [rows, totalCount] = await Promise.all([
-    ctx.em.find(User, { id: { $gt: afterId } }, { orderBy: { id: 'asc' }, limit: limit + 1 }),
-    ctx.em.count(User),
-  ]);
+  const [rows, totalCount] = await Promise.all([ctx.em.find(User, { id: { $gt: afterId } }, { orderBy: { id: 'asc' }, limit: limit + 1 }), ctx.em.count(User)]);
   return toPage(rows, limit, totalCount);
 }
 
@@ -219,7 +216,10 @@ export async function findUserForLogin(ctx: ServiceContext, identifier: string):
     : ['username_canonical', 'username', canonicalUsername(identifier)];
   const rows = await ctx.em
     .getConnection()
-    .execute<Record<string, unknown>[]>(`select * from users where ${canonicalColumn} = ? or (${canonicalColumn} is null and ${column} = ?) limit 2`, [canonical, identifier]);
+    .execute<Record<string, unknown>[]>(`select * from users where ${canonicalColumn} = ? or (${canonicalColumn} is null and ${column} = ?) limit 2`, [
+      canonical,
+      identifier,
+    ]);
   const matches = rows.map((row) => ctx.em.map(User, row));
   const exact = matches.find((user) => (byEmail ? user.emailCanonical === null : user.usernameCanonical === null));
   return exact ?? matches[0] ?? null;

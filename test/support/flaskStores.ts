@@ -34,11 +34,16 @@ export interface RaRow {
 }
 
 /** REST-auth's database: users(id INTEGER PRIMARY KEY, username VARCHAR(32), password_hash VARCHAR(128)). */
-export async function writeRaStore(file: string, rows: RaRow[], createTable = 'create table users (id INTEGER PRIMARY KEY, username VARCHAR(32), password_hash VARCHAR(128))'): Promise<void> {
+export async function writeRaStore(
+  file: string,
+  rows: RaRow[],
+  createTable = 'create table users (id INTEGER PRIMARY KEY, username VARCHAR(32), password_hash VARCHAR(128))',
+): Promise<void> {
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
     const opened = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(opened)));
   });
-  const run = (sql: string, params: unknown[] = []) => new Promise<void>((resolve, reject) => db.run(sql, params, (error) => (error ? reject(error) : resolve())));
+  const run = (sql: string, params: unknown[] = []) =>
+    new Promise<void>((resolve, reject) => db.run(sql, params, (error) => (error ? reject(error) : resolve())));
   await run(createTable);
   await run('create index ix_users_username on users (username)').catch(() => undefined);
   for (const row of rows) await run('insert into users (id, username, password_hash) values (?, ?, ?)', [row.id, row.username, row.password_hash]);
@@ -63,9 +68,13 @@ export function writeHbUsers(file: string, users: HbUserInput[], nowMs = Date.no
     const id = user.id ?? randomUUID();
     const created = user.createdAt ?? hbTime(nowMs - 86_400_000 * 30);
     data[id] = {
-      id, created_at: created, updated_at: created, email: user.email,
+      id,
+      created_at: created,
+      updated_at: created,
+      email: user.email,
       _password: user.password === null ? null : sha256Hex(user.password),
-      first_name: user.firstName ?? null, last_name: user.lastName ?? null,
+      first_name: user.firstName ?? null,
+      last_name: user.lastName ?? null,
     };
   }
   writeFileSync(file, JSON.stringify(data));

@@ -325,7 +325,8 @@ export const isRaPath = (path: string) => ['/api/token', '/api/resource'].includ
 
 export function describeWire(request: WireRequest, response?: WireResponse): string {
   const lines = [`${request.method} ${request.path}`];
-  for (const [name, value] of Object.entries(request.headers)) lines.push(`${name}: ${value.length > 300 ? `${value.slice(0, 300)}…(${value.length})` : value}`);
+  for (const [name, value] of Object.entries(request.headers))
+    lines.push(`${name}: ${value.length > 300 ? `${value.slice(0, 300)}…(${value.length})` : value}`);
   if (request.body !== null) {
     const text = request.body.toString('utf8');
     lines.push(`[body ${request.body.length} bytes${request.chunked ? ', chunked' : ''}] ${text.length > 500 ? `${text.slice(0, 500)}…` : text}`);
@@ -365,7 +366,11 @@ function graphqlDocuments(response: WireResponse): unknown[] | null {
 const hasErrorsArray = (doc: unknown): boolean => {
   if (typeof doc !== 'object' || doc === null) return false;
   const { errors } = doc as { errors?: unknown };
-  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string');
+  return (
+    Array.isArray(errors) &&
+    errors.length > 0 &&
+    errors.every((e) => typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string')
+  );
 };
 
 /** A resolver's unexpected exception, which Yoga masks into a 200 with this message. */
@@ -397,7 +402,11 @@ export function problemsOf(request: WireRequest, response: WireResponse): string
       const docs = graphqlDocuments(response);
       if (docs === null) problems.push(`GraphQL error is ${type || 'untyped'}, not JSON`);
       else if (!docs.some(hasErrorsArray)) problems.push('GraphQL error without an errors array');
-    } else if (status >= 400 && !['application/json', 'application/graphql-response+json'].includes(type) && !(type !== '' && (request.headers.accept ?? '').includes(type))) {
+    } else if (
+      status >= 400 &&
+      !['application/json', 'application/graphql-response+json'].includes(type) &&
+      !(type !== '' && (request.headers.accept ?? '').includes(type))
+    ) {
       problems.push(`GraphQL error (HEAD) typed ${type || 'nothing'}`);
     }
   } else if (status >= 400) {
@@ -548,7 +557,11 @@ const ROUTES: [string, string[]][] = [
 ];
 const UNROUTED = ['/', '/api', '/api/v1', '/api/v2/users', '/favicon.ico', '/auth', '/api/users/1/ships'];
 
-type PathMutation = { kind: 'trailingSlash' | 'doubleSlash' | 'dot' | 'dotdot' | 'upper' | 'hash' | 'absolute' } | { kind: 'query'; q: string } | { kind: 'encode'; at: number } | { kind: 'long'; n: number };
+type PathMutation =
+  | { kind: 'trailingSlash' | 'doubleSlash' | 'dot' | 'dotdot' | 'upper' | 'hash' | 'absolute' }
+  | { kind: 'query'; q: string }
+  | { kind: 'encode'; at: number }
+  | { kind: 'long'; n: number };
 
 function mutatePath(path: string, mutation: PathMutation): string {
   switch (mutation.kind) {
@@ -580,7 +593,18 @@ function mutatePath(path: string, mutation: PathMutation): string {
 }
 
 const pathMutationArb: fc.Arbitrary<PathMutation> = weighted<PathMutation>(
-  [1, fc.constantFrom<PathMutation>({ kind: 'trailingSlash' }, { kind: 'doubleSlash' }, { kind: 'dot' }, { kind: 'dotdot' }, { kind: 'upper' }, { kind: 'hash' }, { kind: 'absolute' })],
+  [
+    1,
+    fc.constantFrom<PathMutation>(
+      { kind: 'trailingSlash' },
+      { kind: 'doubleSlash' },
+      { kind: 'dot' },
+      { kind: 'dotdot' },
+      { kind: 'upper' },
+      { kind: 'hash' },
+      { kind: 'absolute' },
+    ),
+  ],
   [1, nastyString.map((s) => ({ kind: 'query' as const, q: encodeURI(s.replace(/\p{Surrogate}/gu, '')).replace(/#/g, '%23') }))],
   [1, fc.nat().map((at) => ({ kind: 'encode' as const, at }))],
   [1, fc.nat({ max: 7000 }).map((n) => ({ kind: 'long' as const, n }))],
@@ -610,14 +634,21 @@ export const restTargetArb: fc.Arbitrary<{ method: string; path: string }> = wei
   ],
   [
     1,
-    fc.tuple(
-      methodArb,
-      weighted(
-        [1, fc.constantFrom(...UNROUTED)],
-        [1, fc.array(fc.constantFrom('api', 'v1', 'users', 'ships', 'auth', 'token', '..', '.', '', '%2e%2e', 'graphql', '%zz'), { maxLength: 6 }).map((parts) => `/${parts.join('/')}`)],
-        [1, fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => `/${s}`)],
-      ),
-    ).map(([method, path]) => ({ method, path })),
+    fc
+      .tuple(
+        methodArb,
+        weighted(
+          [1, fc.constantFrom(...UNROUTED)],
+          [
+            1,
+            fc
+              .array(fc.constantFrom('api', 'v1', 'users', 'ships', 'auth', 'token', '..', '.', '', '%2e%2e', 'graphql', '%zz'), { maxLength: 6 })
+              .map((parts) => `/${parts.join('/')}`),
+          ],
+          [1, fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => `/${s}`)],
+        ),
+      )
+      .map(([method, path]) => ({ method, path })),
   ],
 ).map(({ method, path }) => ({ method, path: targetSafe(path) }));
 
@@ -629,14 +660,37 @@ const tamperArb: fc.Arbitrary<Tamper> = weighted<Tamper>(
   [1, fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat() })],
   [1, fc.constant({ kind: 'algNone' })],
   [1, fc.record({ kind: fc.constant('alg' as const), alg: fc.constantFrom('HS512', 'RS256', 'none', 'NONE', '', 'ES256') })],
-  [1, fc.record({ kind: fc.constant('header' as const), json: weighted([1, fc.json()], [1, fc.constantFrom('{', '[]', '"x"', '{"alg":"HS256"}', '{"alg":"HS256","typ":"rt+jwt"}', '\u00ff')]) })],
+  [
+    1,
+    fc.record({
+      kind: fc.constant('header' as const),
+      json: weighted([1, fc.json()], [1, fc.constantFrom('{', '[]', '"x"', '{"alg":"HS256"}', '{"alg":"HS256","typ":"rt+jwt"}', '\u00ff')]),
+    }),
+  ],
   [
     1,
     fc.record({
       kind: fc.constant('payload' as const),
       json: weighted(
         [1, fc.json()],
-        [1, fc.record({ sub: fc.oneof(fc.uuid(), fc.jsonValue()), exp: fc.oneof(fc.integer(), fc.double(), fc.string()), iat: fc.jsonValue(), nbf: fc.jsonValue(), type: fc.constantFrom('access', 'refresh', 'x'), ver: fc.jsonValue(), fam: fc.jsonValue(), jti: fc.jsonValue() }, { requiredKeys: [] }).map((o) => JSON.stringify(o))],
+        [
+          1,
+          fc
+            .record(
+              {
+                sub: fc.oneof(fc.uuid(), fc.jsonValue()),
+                exp: fc.oneof(fc.integer(), fc.double(), fc.string()),
+                iat: fc.jsonValue(),
+                nbf: fc.jsonValue(),
+                type: fc.constantFrom('access', 'refresh', 'x'),
+                ver: fc.jsonValue(),
+                fam: fc.jsonValue(),
+                jti: fc.jsonValue(),
+              },
+              { requiredKeys: [] },
+            )
+            .map((o) => JSON.stringify(o)),
+        ],
       ),
     }),
   ],
@@ -651,8 +705,26 @@ const schemeArb = weighted(
 
 export const authArb: fc.Arbitrary<AuthSpec> = weighted<AuthSpec>(
   [5, fc.constant({ kind: 'none' })],
-  [4, fc.record({ kind: fc.constant('token' as const), scheme: fc.constant('Bearer'), which: fc.constantFrom<TokenName>('userAccess', 'guestAccess', 'bobAccess'), tamper: fc.constant({ kind: 'none' as const }), password: fc.constant('x') })],
-  [4, fc.record({ kind: fc.constant('token' as const), scheme: schemeArb, which: tokenNameArb, tamper: tamperArb, password: weighted([3, fc.constant('x')], [1, nastyString]) })],
+  [
+    4,
+    fc.record({
+      kind: fc.constant('token' as const),
+      scheme: fc.constant('Bearer'),
+      which: fc.constantFrom<TokenName>('userAccess', 'guestAccess', 'bobAccess'),
+      tamper: fc.constant({ kind: 'none' as const }),
+      password: fc.constant('x'),
+    }),
+  ],
+  [
+    4,
+    fc.record({
+      kind: fc.constant('token' as const),
+      scheme: schemeArb,
+      which: tokenNameArb,
+      tamper: tamperArb,
+      password: weighted([3, fc.constant('x')], [1, nastyString]),
+    }),
+  ],
   [
     3,
     fc.record({
@@ -671,7 +743,20 @@ export const authArb: fc.Arbitrary<AuthSpec> = weighted<AuthSpec>(
         [1, fc.uint8Array({ maxLength: 64 }).map((b) => `Basic ${Buffer.from(b).toString('base64')}`)],
         [1, fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', '_', '.'), maxLength: 120 }).map((v) => `Bearer ${v}`)],
         [1, fc.nat({ max: 3000 }).map((n) => `Basic ${'QUFB'.repeat(n + 10)}`)],
-        [1, fc.constantFrom('Basic Og==', 'Basic dXNlcg==', 'Basic !!!!', 'Basic test', 'Bearer a.b.c', 'Bearer ...', 'Bearer e30.e30.', 'Bearer a b', 'Basic a b')],
+        [
+          1,
+          fc.constantFrom(
+            'Basic Og==',
+            'Basic dXNlcg==',
+            'Basic !!!!',
+            'Basic test',
+            'Bearer a.b.c',
+            'Bearer ...',
+            'Bearer e30.e30.',
+            'Bearer a b',
+            'Basic a b',
+          ),
+        ],
       ),
     }),
   ],
@@ -694,7 +779,12 @@ export const cookiesArb: fc.Arbitrary<CookieSpec[]> = weighted<CookieSpec[]>(
       { minLength: 1, maxLength: 4 },
     ),
   ],
-  [1, fc.nat({ max: 60 }).map((n) => Array.from({ length: n + 20 }, (_, i) => ({ name: `c${i}`, value: { kind: 'text' as const, value: String(i) }, quoted: false })))],
+  [
+    1,
+    fc
+      .nat({ max: 60 })
+      .map((n) => Array.from({ length: n + 20 }, (_, i) => ({ name: `c${i}`, value: { kind: 'text' as const, value: String(i) }, quoted: false }))),
+  ],
 );
 
 export const contentTypeArb: fc.Arbitrary<string | null> = weighted<string | null>(
@@ -729,12 +819,56 @@ export const contentTypeArb: fc.Arbitrary<string | null> = weighted<string | nul
   [1, nastyString],
 );
 
-const FIELD_NAMES = ['username', 'name', 'password', 'email', 'first_name', 'last_name', 'id', 'affiliation', 'category', 'crew', 'length', 'manufacturer', 'model', 'ship_class', 'roles', '__proto__', 'constructor', 'query', 'variables'];
+const FIELD_NAMES = [
+  'username',
+  'name',
+  'password',
+  'email',
+  'first_name',
+  'last_name',
+  'id',
+  'affiliation',
+  'category',
+  'crew',
+  'length',
+  'manufacturer',
+  'model',
+  'ship_class',
+  'roles',
+  '__proto__',
+  'constructor',
+  'query',
+  'variables',
+];
 
 const fieldValueArb: fc.Arbitrary<unknown> = weighted<unknown>(
   [3, nastyString],
   [2, fc.jsonValue({ maxDepth: 2 })],
-  [1, fc.constantFrom(0, -1, 1, 1.5, 2 ** 53 + 2, 1e308, -1e308, 2 ** 31, '12_3', ' 7 ', '1e3', true, null, [], {}, ['a', null, 3], 'user', 'guest', 'password', 'bob@hbtn.io')],
+  [
+    1,
+    fc.constantFrom(
+      0,
+      -1,
+      1,
+      1.5,
+      2 ** 53 + 2,
+      1e308,
+      -1e308,
+      2 ** 31,
+      '12_3',
+      ' 7 ',
+      '1e3',
+      true,
+      null,
+      [],
+      {},
+      ['a', null, 3],
+      'user',
+      'guest',
+      'password',
+      'bob@hbtn.io',
+    ),
+  ],
   [1, fc.array(nastyString, { maxLength: 120 })],
 );
 
@@ -751,8 +885,16 @@ const shipArb = fc.record({
 
 /** Bodies a route would accept, so the fuzz also reaches the code after validation. */
 const txUserBody = fc.record({ name: fc.stringMatching(/^[a-z]{2,12}$/), password: fc.constantFrom('secret1', 'password') });
-const loginBody = fc.record({ username: fc.constantFrom('user', 'guest', 'bob@hbtn.io'), password: fc.constantFrom('password', 'guest', 'H0lbertonSchool98!', 'wrong') });
-const hbUserBody = fc.record({ email: fc.stringMatching(/^[a-z]{1,8}@[a-z]{1,8}\.io$/), password: fc.constant('pwd1'), first_name: fc.option(fc.string({ maxLength: 10 })), last_name: fc.option(fc.string({ maxLength: 10 })) });
+const loginBody = fc.record({
+  username: fc.constantFrom('user', 'guest', 'bob@hbtn.io'),
+  password: fc.constantFrom('password', 'guest', 'H0lbertonSchool98!', 'wrong'),
+});
+const hbUserBody = fc.record({
+  email: fc.stringMatching(/^[a-z]{1,8}@[a-z]{1,8}\.io$/),
+  password: fc.constant('pwd1'),
+  first_name: fc.option(fc.string({ maxLength: 10 })),
+  last_name: fc.option(fc.string({ maxLength: 10 })),
+});
 const hbNamesBody = fc.record({ first_name: fc.string({ maxLength: 20 }), last_name: fc.string({ maxLength: 20 }) }, { requiredKeys: [] });
 const shipBody = fc.record(
   {
@@ -773,7 +915,29 @@ const validishBodyArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(txUserBo
 function bodyForPath(path: string): fc.Arbitrary<BodySpec> {
   const json = (arb: fc.Arbitrary<Record<string, unknown>>) => arb.map((value): BodySpec => ({ kind: 'json', value }));
   if (path.startsWith('/api/v1/auth_session')) {
-    return fc.constantFrom<BodySpec>({ kind: 'form', fields: [['email', 'bob%40hbtn.io'], ['password', 'H0lbertonSchool98%21']] }, { kind: 'form', fields: [['email', 'bob%40hbtn.io'], ['password', 'x']] }, { kind: 'form', fields: [['email', 'x%40y.io'], ['password', 'x']] });
+    return fc.constantFrom<BodySpec>(
+      {
+        kind: 'form',
+        fields: [
+          ['email', 'bob%40hbtn.io'],
+          ['password', 'H0lbertonSchool98%21'],
+        ],
+      },
+      {
+        kind: 'form',
+        fields: [
+          ['email', 'bob%40hbtn.io'],
+          ['password', 'x'],
+        ],
+      },
+      {
+        kind: 'form',
+        fields: [
+          ['email', 'x%40y.io'],
+          ['password', 'x'],
+        ],
+      },
+    );
   }
   if (path.startsWith('/api/v1/users/')) return json(hbNamesBody);
   if (path.startsWith('/api/v1/users')) return json(hbUserBody);
@@ -786,25 +950,85 @@ function bodyForPath(path: string): fc.Arbitrary<BodySpec> {
 export const bodyArb: fc.Arbitrary<BodySpec> = weighted<BodySpec>(
   [3, fc.constant({ kind: 'none' })],
   [4, fc.dictionary(fc.constantFrom(...FIELD_NAMES), fieldValueArb, { maxKeys: 6 }).map((value) => ({ kind: 'json' as const, value }))],
-  [2, fc.oneof(shipArb, fc.record({ username: nastyString, password: nastyString }), fc.record({ email: nastyString, password: nastyString, first_name: fieldValueArb })).map((value) => ({ kind: 'json' as const, value }))],
+  [
+    2,
+    fc
+      .oneof(
+        shipArb,
+        fc.record({ username: nastyString, password: nastyString }),
+        fc.record({ email: nastyString, password: nastyString, first_name: fieldValueArb }),
+      )
+      .map((value) => ({ kind: 'json' as const, value })),
+  ],
   [2, validishBodyArb.map((value) => ({ kind: 'json' as const, value }))],
   [2, fc.jsonValue({ maxDepth: 4 }).map((value) => ({ kind: 'json' as const, value }))],
   [2, nastyString.map((text) => ({ kind: 'text' as const, text }))],
-  [1, fc.constantFrom('{', '{"a":', '[1,]', 'NaN', '{"crew": NaN}', '{"crew": 1e999}', '\ufeff{}', '{"a":1}{"b":2}', '{"__proto__": {"admin": true}}', 'true', '"x"', '1', 'null').map((text) => ({ kind: 'text' as const, text }))],
+  [
+    1,
+    fc
+      .constantFrom(
+        '{',
+        '{"a":',
+        '[1,]',
+        'NaN',
+        '{"crew": NaN}',
+        '{"crew": 1e999}',
+        '\ufeff{}',
+        '{"a":1}{"b":2}',
+        '{"__proto__": {"admin": true}}',
+        'true',
+        '"x"',
+        '1',
+        'null',
+      )
+      .map((text) => ({ kind: 'text' as const, text })),
+  ],
   [1, fc.uint8Array({ maxLength: 200 }).map((bytes) => ({ kind: 'bytes' as const, bytes }))],
-  [2, fc.array(fc.tuple(fc.constantFrom('email', 'password', 'username', 'query', 'x', ''), weighted([2, fc.constantFrom('bob%40hbtn.io', 'H0lbertonSchool98%21', 'user', 'password', '%zz', '')], [1, nastyString])), { maxLength: 4 }).map((fields) => ({ kind: 'form' as const, fields }))],
+  [
+    2,
+    fc
+      .array(
+        fc.tuple(
+          fc.constantFrom('email', 'password', 'username', 'query', 'x', ''),
+          weighted([2, fc.constantFrom('bob%40hbtn.io', 'H0lbertonSchool98%21', 'user', 'password', '%zz', '')], [1, nastyString]),
+        ),
+        { maxLength: 4 },
+      )
+      .map((fields) => ({ kind: 'form' as const, fields })),
+  ],
   [
     1,
     fc.record({
       kind: fc.constant('multipart' as const),
       boundary: fc.constantFrom('zz', 'abc', ''),
       declared: fc.constantFrom('zz', 'abc', '', '"zz"', 'x'.repeat(100)),
-      parts: fc.array(fc.tuple(fc.constantFrom('email', 'password', 'operations', 'map', '0', 'x'), fc.constantFrom('bob@hbtn.io', 'H0lbertonSchool98!', '{"query":"{__typename}"}', '{"0":["variables.file"]}', 'junk')), { maxLength: 4 }),
+      parts: fc.array(
+        fc.tuple(
+          fc.constantFrom('email', 'password', 'operations', 'map', '0', 'x'),
+          fc.constantFrom('bob@hbtn.io', 'H0lbertonSchool98!', '{"query":"{__typename}"}', '{"0":["variables.file"]}', 'junk'),
+        ),
+        { maxLength: 4 },
+      ),
       broken: fc.constantFrom('none' as const, 'noClose' as const, 'noHeaders' as const, 'garbage' as const),
     }),
   ],
-  [1, fc.record({ kind: fc.constant('oversize' as const), extra: weighted([3, fc.integer({ min: 1, max: 64 })], [1, fc.integer({ min: -2, max: 0 })]), fill: fc.constantFrom('json' as const, 'form' as const, 'x' as const) })],
-  [1, fc.record({ kind: fc.constant('deep' as const), depth: fc.integer({ min: 100, max: 40_000 }), open: fc.constantFrom('[', '{"a":', '{"roles":['), close: fc.constantFrom(']', '}', ']}') })],
+  [
+    1,
+    fc.record({
+      kind: fc.constant('oversize' as const),
+      extra: weighted([3, fc.integer({ min: 1, max: 64 })], [1, fc.integer({ min: -2, max: 0 })]),
+      fill: fc.constantFrom('json' as const, 'form' as const, 'x' as const),
+    }),
+  ],
+  [
+    1,
+    fc.record({
+      kind: fc.constant('deep' as const),
+      depth: fc.integer({ min: 100, max: 40_000 }),
+      open: fc.constantFrom('[', '{"a":', '{"roles":['),
+      close: fc.constantFrom(']', '}', ']}'),
+    }),
+  ],
 );
 
 export const encodingArb: fc.Arbitrary<EncodingSpec> = weighted<EncodingSpec>(
@@ -814,7 +1038,20 @@ export const encodingArb: fc.Arbitrary<EncodingSpec> = weighted<EncodingSpec>(
 
 export const extraHeadersArb: fc.Arbitrary<[string, string][]> = fc
   .tuple(
-    sometimes(fc.constantFrom('application/json', 'text/html', 'image/png', '*/*', 'application/graphql-response+json', 'text/event-stream', 'multipart/mixed', 'garbage;;q=x', ''), 3),
+    sometimes(
+      fc.constantFrom(
+        'application/json',
+        'text/html',
+        'image/png',
+        '*/*',
+        'application/graphql-response+json',
+        'text/event-stream',
+        'multipart/mixed',
+        'garbage;;q=x',
+        '',
+      ),
+      3,
+    ),
     sometimes(weighted([2, fc.constantFrom('1.2.3.4', '::1', 'unknown', '1.2.3.4, 5.6.7.8', ',,,', '999.999.1.1', '[::1]:80')], [1, nastyString]), 4),
     sometimes(fc.constantFrom('https://evil.example', 'null', 'http://127.0.0.1', 'file://', 'https://app.example'), 4),
     sometimes(fc.constantFrom('evil.example', 'localhost:99999', '[::1]', 'a'.repeat(300), 'x y'), 8),
@@ -834,16 +1071,18 @@ export const extraHeadersArb: fc.Arbitrary<[string, string][]> = fc
     return headers;
   });
 
-const randomRestRequestArb: fc.Arbitrary<RequestSpec> = fc.record({
-  target: restTargetArb,
-  auth: authArb,
-  cookies: cookiesArb,
-  headers: extraHeadersArb,
-  contentType: contentTypeArb,
-  body: bodyArb,
-  encoding: encodingArb,
-  chunked: fc.nat({ max: 15 }).map((n) => n === 0),
-}).map(({ target, ...rest }) => ({ ...target, ...rest }));
+const randomRestRequestArb: fc.Arbitrary<RequestSpec> = fc
+  .record({
+    target: restTargetArb,
+    auth: authArb,
+    cookies: cookiesArb,
+    headers: extraHeadersArb,
+    contentType: contentTypeArb,
+    body: bodyArb,
+    encoding: encodingArb,
+    chunked: fc.nat({ max: 15 }).map((n) => n === 0),
+  })
+  .map(({ target, ...rest }) => ({ ...target, ...rest }));
 
 // ---------------------------------------------------------------------------------------------
 // GraphQL: documents built from the schema's real field names, with random arguments, variables
@@ -855,32 +1094,90 @@ const QUERY_FIELDS: [string, [string, ArgType][]][] = [
   ['me', []],
   ['mySessions', []],
   ['ship', [['id', 'Int!']]],
-  ['ships', [['after', 'String'], ['filter', 'ShipFilter'], ['first', 'Int']]],
+  [
+    'ships',
+    [
+      ['after', 'String'],
+      ['filter', 'ShipFilter'],
+      ['first', 'Int'],
+    ],
+  ],
   ['user', [['id', 'Int!']]],
-  ['users', [['after', 'String'], ['first', 'Int']]],
+  [
+    'users',
+    [
+      ['after', 'String'],
+      ['first', 'Int'],
+    ],
+  ],
 ];
 
 const MUTATION_FIELDS: [string, [string, ArgType][]][] = [
-  ['changePassword', [['currentPassword', 'String!'], ['newPassword', 'String!']]],
+  [
+    'changePassword',
+    [
+      ['currentPassword', 'String!'],
+      ['newPassword', 'String!'],
+    ],
+  ],
   ['closeSession', []],
   ['createShip', [['input', 'ShipInput!']]],
   ['deleteShip', [['id', 'Int!']]],
-  ['login', [['username', 'String!'], ['password', 'String!']]],
-  ['openSession', [['username', 'String!'], ['password', 'String!']]],
+  [
+    'login',
+    [
+      ['username', 'String!'],
+      ['password', 'String!'],
+    ],
+  ],
+  [
+    'openSession',
+    [
+      ['username', 'String!'],
+      ['password', 'String!'],
+    ],
+  ],
   ['refreshToken', [['refreshToken', 'String!']]],
   ['register', [['input', 'RegisterInput!']]],
   ['revokeSessions', [['id', 'Int']]],
   ['revokeToken', [['token', 'String!']]],
   ['updateMe', [['input', 'UpdateUserInput!']]],
-  ['updateShip', [['id', 'Int!'], ['input', 'ShipPatch!']]],
+  [
+    'updateShip',
+    [
+      ['id', 'Int!'],
+      ['input', 'ShipPatch!'],
+    ],
+  ],
 ];
 
 const INPUT_FIELDS: Record<string, [string, ArgType][]> = {
-  ShipInput: ['affiliation', 'category', 'manufacturer', 'model', 'shipClass'].map((f) => [f, 'String!'] as [string, ArgType]).concat([['crew', 'Int!'], ['length', 'Int!']]),
-  ShipPatch: ['affiliation', 'category', 'manufacturer', 'model', 'shipClass'].map((f) => [f, 'String'] as [string, ArgType]).concat([['crew', 'Int'], ['length', 'Int']]),
+  ShipInput: ['affiliation', 'category', 'manufacturer', 'model', 'shipClass']
+    .map((f) => [f, 'String!'] as [string, ArgType])
+    .concat([
+      ['crew', 'Int!'],
+      ['length', 'Int!'],
+    ]),
+  ShipPatch: ['affiliation', 'category', 'manufacturer', 'model', 'shipClass']
+    .map((f) => [f, 'String'] as [string, ArgType])
+    .concat([
+      ['crew', 'Int'],
+      ['length', 'Int'],
+    ]),
   ShipFilter: ['affiliation', 'category', 'manufacturer', 'modelContains', 'shipClass'].map((f) => [f, 'String'] as [string, ArgType]),
-  RegisterInput: [['username', 'String!'], ['password', 'String!'], ['email', 'String'], ['firstName', 'String'], ['lastName', 'String']],
-  UpdateUserInput: [['username', 'String'], ['email', 'String'], ['firstName', 'String'], ['lastName', 'String']],
+  RegisterInput: [
+    ['username', 'String!'],
+    ['password', 'String!'],
+    ['email', 'String'],
+    ['firstName', 'String'],
+    ['lastName', 'String'],
+  ],
+  UpdateUserInput: [
+    ['username', 'String'],
+    ['email', 'String'],
+    ['firstName', 'String'],
+    ['lastName', 'String'],
+  ],
 };
 
 const SELECTIONS = [
@@ -916,7 +1213,24 @@ const intLiteral = weighted(
 );
 const stringLiteral = weighted(
   [3, nastyString.map((s) => JSON.stringify(s))],
-  [1, fc.constantFrom('"user"', '"password"', '"bob@hbtn.io"', '"H0lbertonSchool98!"', '"""block\nstring"""', '"\\u{1F600}"', '"\\ud800"', '"\\x"', 'null', '42', '["a"]', '"aWQ6MQ"', '"aWQ6OTk5OTk5OTk5OTk5OTk5OTk5"')],
+  [
+    1,
+    fc.constantFrom(
+      '"user"',
+      '"password"',
+      '"bob@hbtn.io"',
+      '"H0lbertonSchool98!"',
+      '"""block\nstring"""',
+      '"\\u{1F600}"',
+      '"\\ud800"',
+      '"\\x"',
+      'null',
+      '42',
+      '["a"]',
+      '"aWQ6MQ"',
+      '"aWQ6OTk5OTk5OTk5OTk5OTk5OTk5"',
+    ),
+  ],
 );
 
 function literalArb(type: ArgType, depth = 0): fc.Arbitrary<string> {
@@ -933,7 +1247,11 @@ function literalArb(type: ArgType, depth = 0): fc.Arbitrary<string> {
     )
     .chain(([chosen, extra, roleList]) =>
       fc.tuple(...chosen.map(([name, t]) => (depth > 0 ? intLiteral : literalArb(t, depth + 1)).map((v) => `${name}: ${v}`))).map((parts) => {
-        const all = [...parts, ...extra.map(([k, v]) => `${k}: ${v}`), ...(roleList !== null && (base === 'ShipInput' || base === 'ShipPatch') ? [`roles: ${roleList}`] : [])];
+        const all = [
+          ...parts,
+          ...extra.map(([k, v]) => `${k}: ${v}`),
+          ...(roleList !== null && (base === 'ShipInput' || base === 'ShipPatch') ? [`roles: ${roleList}`] : []),
+        ];
         return `{ ${all.join(', ')} }`;
       }),
     );
@@ -941,11 +1259,40 @@ function literalArb(type: ArgType, depth = 0): fc.Arbitrary<string> {
 
 const variableValueArb: fc.Arbitrary<unknown> = weighted<unknown>(
   [3, fieldValueArb],
-  [1, fc.record({ affiliation: nastyString, category: nastyString, crew: fieldValueArb, length: fieldValueArb, manufacturer: nastyString, model: nastyString, shipClass: nastyString, roles: fc.array(nastyString, { maxLength: 3 }) }, { requiredKeys: [] })],
+  [
+    1,
+    fc.record(
+      {
+        affiliation: nastyString,
+        category: nastyString,
+        crew: fieldValueArb,
+        length: fieldValueArb,
+        manufacturer: nastyString,
+        model: nastyString,
+        shipClass: nastyString,
+        roles: fc.array(nastyString, { maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    ),
+  ],
   [1, fc.record({ username: nastyString, password: nastyString, email: fieldValueArb }, { requiredKeys: [] })],
 );
 
-const DECLARED_TYPES = ['Int', 'Int!', 'String', 'String!', 'ShipInput!', 'ShipPatch!', 'ShipFilter', 'RegisterInput!', 'UpdateUserInput!', '[String!]', 'Boolean', 'Nope', 'ID!'];
+const DECLARED_TYPES = [
+  'Int',
+  'Int!',
+  'String',
+  'String!',
+  'ShipInput!',
+  'ShipPatch!',
+  'ShipFilter',
+  'RegisterInput!',
+  'UpdateUserInput!',
+  '[String!]',
+  'Boolean',
+  'Nope',
+  'ID!',
+];
 
 interface Arg {
   text: string;
@@ -975,14 +1322,13 @@ interface RootField {
 
 function rootFieldArb(fields: [string, [string, ArgType][]][], offset: number): fc.Arbitrary<RootField> {
   return fc
-    .tuple(
-      fc.constantFrom(...fields),
-      sometimes(fc.constantFrom('a', 'b', '__x', 'me'), 4),
-      fc.subarray(SELECTIONS, { minLength: 1, maxLength: 4 }),
-    )
+    .tuple(fc.constantFrom(...fields), sometimes(fc.constantFrom('a', 'b', '__x', 'me'), 4), fc.subarray(SELECTIONS, { minLength: 1, maxLength: 4 }))
     .chain(([[name, args], alias, selections]) =>
       fc.tuple(...args.map(([argName, type], i) => argArb(argName, type, offset * 10 + i))).map((built) => {
-        const argText = built.map((a) => a.text).filter(Boolean).join(', ');
+        const argText = built
+          .map((a) => a.text)
+          .filter(Boolean)
+          .join(', ');
         return {
           text: `${alias ? `${alias}: ` : ''}${name}${argText ? `(${argText})` : ''} { ${selections.join(' ')} }`,
           variables: built.flatMap((a) => (a.variable ? [a.variable] : [])),
@@ -1001,7 +1347,15 @@ const structuredDocArb: fc.Arbitrary<GraphQLOperation> = fc
   .tuple(
     weighted([3, fc.constant('query')], [2, fc.constant('mutation')], [1, fc.constantFrom('subscription', '', 'query Q', 'mutation M')]),
     fc.nat({ max: 2 }),
-    sometimes(fc.constantFrom('fragment F on Query { __typename }', 'fragment F on Ship { id }', 'fragment F on Query { ...F }', 'fragment F on Query { ...G } fragment G on Query { ...F }'), 4),
+    sometimes(
+      fc.constantFrom(
+        'fragment F on Query { __typename }',
+        'fragment F on Ship { id }',
+        'fragment F on Query { ...F }',
+        'fragment F on Query { ...G } fragment G on Query { ...F }',
+      ),
+      4,
+    ),
     sometimes(fc.constantFrom('Q', 'M', 'nope', ''), 3),
   )
   .chain(([op, extra, fragment, operationName]) => {
@@ -1019,7 +1373,44 @@ const structuredDocArb: fc.Arbitrary<GraphQLOperation> = fc
     });
   });
 
-const TOKENS = ['{', '}', '(', ')', ':', '$', '...', '@', '!', '[', ']', '=', '"', '#', ',', 'query', 'mutation', 'subscription', 'fragment', 'on', 'me', 'ships', 'login', 'nodes', 'id', '__typename', '__schema', 'ShipInput', 'Int', '1', '"x"', 'null', 'true', '\\', '\u0000', '"""'];
+const TOKENS = [
+  '{',
+  '}',
+  '(',
+  ')',
+  ':',
+  '$',
+  '...',
+  '@',
+  '!',
+  '[',
+  ']',
+  '=',
+  '"',
+  '#',
+  ',',
+  'query',
+  'mutation',
+  'subscription',
+  'fragment',
+  'on',
+  'me',
+  'ships',
+  'login',
+  'nodes',
+  'id',
+  '__typename',
+  '__schema',
+  'ShipInput',
+  'Int',
+  '1',
+  '"x"',
+  'null',
+  'true',
+  '\\',
+  '\u0000',
+  '"""',
+];
 
 const junkDocArb: fc.Arbitrary<GraphQLOperation> = weighted(
   [3, fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }).map((t) => t.join(' '))],
@@ -1044,7 +1435,11 @@ export const graphqlOperationArb: fc.Arbitrary<GraphQLOperation> = weighted([4, 
 
 type GraphQLFraming = 'postJson' | 'postJsonOdd' | 'batch' | 'get' | 'getNoCsrf' | 'form' | 'graphqlBody' | 'multipart';
 
-function graphqlFraming(framing: GraphQLFraming, op: GraphQLOperation, oddity: unknown): { method: string; path: string; contentType: string | null; body: BodySpec; csrf: boolean } {
+function graphqlFraming(
+  framing: GraphQLFraming,
+  op: GraphQLOperation,
+  oddity: unknown,
+): { method: string; path: string; contentType: string | null; body: BodySpec; csrf: boolean } {
   const payload = { query: op.query, variables: op.variables, ...(op.operationName !== null && { operationName: op.operationName }) };
   const params = () => {
     const search = new URLSearchParams({ query: op.query });
@@ -1072,7 +1467,17 @@ function graphqlFraming(framing: GraphQLFraming, op: GraphQLOperation, oddity: u
         method: 'POST',
         path: '/graphql',
         contentType: null,
-        body: { kind: 'multipart', boundary: 'zz', declared: 'zz', parts: [['operations', JSON.stringify(payload)], ['map', JSON.stringify(oddity ?? {})], ['0', 'file']], broken: 'none' },
+        body: {
+          kind: 'multipart',
+          boundary: 'zz',
+          declared: 'zz',
+          parts: [
+            ['operations', JSON.stringify(payload)],
+            ['map', JSON.stringify(oddity ?? {})],
+            ['0', 'file'],
+          ],
+          broken: 'none',
+        },
         csrf: true,
       };
   }
@@ -1080,14 +1485,34 @@ function graphqlFraming(framing: GraphQLFraming, op: GraphQLOperation, oddity: u
 
 const oddityArb: fc.Arbitrary<unknown> = weighted<unknown>(
   [2, fc.jsonValue({ maxDepth: 3 })],
-  [2, fc.record({ query: fc.oneof(nastyString, fc.jsonValue()), variables: fc.jsonValue(), operationName: fc.jsonValue(), extensions: fc.jsonValue() }, { requiredKeys: [] })],
-  [1, fc.constantFrom({}, [], null, { query: '{__typename}', variables: 'x' }, { query: '{__typename}', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }, { query: ['{__typename}'] })],
+  [
+    2,
+    fc.record(
+      { query: fc.oneof(nastyString, fc.jsonValue()), variables: fc.jsonValue(), operationName: fc.jsonValue(), extensions: fc.jsonValue() },
+      { requiredKeys: [] },
+    ),
+  ],
+  [
+    1,
+    fc.constantFrom(
+      {},
+      [],
+      null,
+      { query: '{__typename}', variables: 'x' },
+      { query: '{__typename}', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } },
+      { query: ['{__typename}'] },
+    ),
+  ],
 );
 
 /** A GraphQL request; now and then with the REST generators' credentials, headers and bodies. */
 export const graphqlRequestArb: fc.Arbitrary<RequestSpec> = fc
   .record({
-    framing: weighted<GraphQLFraming>([8, fc.constant('postJson')], [2, fc.constantFrom<GraphQLFraming>('get', 'postJsonOdd')], [1, fc.constantFrom<GraphQLFraming>('batch', 'getNoCsrf', 'form', 'graphqlBody', 'multipart')]),
+    framing: weighted<GraphQLFraming>(
+      [8, fc.constant('postJson')],
+      [2, fc.constantFrom<GraphQLFraming>('get', 'postJsonOdd')],
+      [1, fc.constantFrom<GraphQLFraming>('batch', 'getNoCsrf', 'form', 'graphqlBody', 'multipart')],
+    ),
     op: graphqlOperationArb,
     oddity: oddityArb,
     auth: weighted<AuthSpec>([2, fc.constant({ kind: 'none' })], [3, authArb]),
@@ -1122,11 +1547,25 @@ const coherentRestRequestArb: fc.Arbitrary<RequestSpec> = fc
   .record({
     target: restTargetArb,
     auth: weighted<AuthSpec>(
-      [3, fc.constantFrom<TokenName>('userAccess', 'guestAccess', 'bobAccess', 'userRefresh').map((which) => ({ kind: 'token' as const, scheme: 'Bearer', which, tamper: { kind: 'none' as const }, password: 'x' }))],
+      [
+        3,
+        fc
+          .constantFrom<TokenName>('userAccess', 'guestAccess', 'bobAccess', 'userRefresh')
+          .map((which) => ({ kind: 'token' as const, scheme: 'Bearer', which, tamper: { kind: 'none' as const }, password: 'x' })),
+      ],
       [1, fc.constantFrom(...KNOWN_PAIRS.slice(0, 3)).map((pair) => ({ kind: 'pair' as const, scheme: 'Basic', pair }))],
       [1, fc.constant({ kind: 'none' as const })],
     ),
-    cookies: weighted<CookieSpec[]>([3, fc.constant([])], [1, fc.constantFrom<CookieSpec[]>([{ name: '$session', value: { kind: 'session', which: 'bob' }, quoted: false }], [{ name: '$session', value: { kind: 'session', which: 'user' }, quoted: false }])]),
+    cookies: weighted<CookieSpec[]>(
+      [3, fc.constant([])],
+      [
+        1,
+        fc.constantFrom<CookieSpec[]>(
+          [{ name: '$session', value: { kind: 'session', which: 'bob' }, quoted: false }],
+          [{ name: '$session', value: { kind: 'session', which: 'user' }, quoted: false }],
+        ),
+      ],
+    ),
   })
   .chain(({ target, auth, cookies }) =>
     bodyForPath(target.path).map((body) => ({

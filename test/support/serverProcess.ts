@@ -192,7 +192,11 @@ export interface RawResponse {
 }
 
 /** One request on a connection of its own, so that a cluster primary hands each to the next worker. */
-export function requestOnNewConnection(url: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function requestOnNewConnection(
+  url: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}${path}`, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let body = '';

@@ -105,6 +105,5 @@ export async function gql<TResult, TVariables>(
   return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
 }
 
-export const basic = (username: string, password: string) =>
-  `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+export const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 export const bearer = (token: string) => `Bearer ${token}`;

@@ -6,7 +6,11 @@ export const runPurge: CliCommand = (args, io) =>
   report(io, args, async () => {
     if (wantsHelp(args)) return usageOutput('purge');
     positionals(parseCommandArgs(args, {}, 'purge').positionals, [], 'purge');
-    const { withServices, openServices, purgeExpired } = { ...(await import('../accounts')), ...(await import('../context')), ...(await import('../../services/purge')) };
+    const { withServices, openServices, purgeExpired } = {
+      ...(await import('../accounts')),
+      ...(await import('../context')),
+      ...(await import('../../services/purge')),
+    };
     return withServices(openServices(io, 'write'), async (ctx) => {
       const purged = await purgeExpired(ctx);
       return {

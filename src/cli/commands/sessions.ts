@@ -20,10 +20,7 @@ async function list(io: CliIo, args: string[]): Promise<CommandOutput> {
       expiresAt: session.expiresAt?.toISOString() ?? null,
     }));
     const rows = sessions.map((s) => `${String(s.id).padEnd(8)}${s.createdAt.padEnd(26)}${s.expiresAt ?? 'never'}`);
-    const text =
-      sessions.length === 0
-        ? `${describeUser(user)} has no live sessions.`
-        : [`${'ID'.padEnd(8)}${'OPENED'.padEnd(26)}EXPIRES`, ...rows].join('\n');
+    const text = sessions.length === 0 ? `${describeUser(user)} has no live sessions.` : [`${'ID'.padEnd(8)}${'OPENED'.padEnd(26)}EXPIRES`, ...rows].join('\n');
     return { text, json: { user: brief(user), sessions } };
   });
 }

@@ -6,7 +6,10 @@ import { EXIT, type CliCommand } from '../io';
 import { report, usageOutput, wantsHelp } from '../run';
 
 // Loaded once the arguments are known to be good, so usage errors answer without the ORM.
-const load = async () => ({ ...(await import('../context')), ...(await import('../../db/migrate')), ...(await import('../../services/users')),
+const load = async () => ({
+  ...(await import('../context')),
+  ...(await import('../../db/migrate')),
+  ...(await import('../../services/users')),
   ...(await import('../../services/legacyPasswords')),
 });
 
@@ -39,7 +42,9 @@ export const runStatus: CliCommand = (args, io) =>
         ...executed.map((row) => `applied  ${row.name}  ${row.executedAt?.toISOString() ?? ''}`),
         ...pending.map((name) => `pending  ${name}`),
         upToDate ? 'Migrations: up to date.' : `Migrations: ${pending.length} pending: run npx hangar migrate`,
-        ...(accounts ? [`Users: ${accounts.users}`, `Accounts still on a legacy password hash (upgraded at their next login): ${accounts.legacyPasswordHashes}`] : []),
+        ...(accounts
+          ? [`Users: ${accounts.users}`, `Accounts still on a legacy password hash (upgraded at their next login): ${accounts.legacyPasswordHashes}`]
+          : []),
       ];
       return {
         text: lines.join('\n'),

@@ -22,9 +22,15 @@ export async function backfillCanonicalIdentifiers(migration: Migration, report:
     const usernameOwner = claimed.username.get(username);
     const emailOwner = email === null ? undefined : claimed.email.get(email);
     if (usernameOwner === undefined) claimed.username.set(username, row.id);
-    else report(`users: user ${row.id}'s username is the same as user ${usernameOwner}'s once case and width are ignored; it keeps logging in by its exact username. Rename one of them.`);
+    else
+      report(
+        `users: user ${row.id}'s username is the same as user ${usernameOwner}'s once case and width are ignored; it keeps logging in by its exact username. Rename one of them.`,
+      );
     if (email !== null && emailOwner === undefined) claimed.email.set(email, row.id);
-    else if (email !== null) report(`users: user ${row.id}'s email is the same as user ${emailOwner}'s once case is ignored; it keeps logging in by its exact email. Change one of them.`);
+    else if (email !== null)
+      report(
+        `users: user ${row.id}'s email is the same as user ${emailOwner}'s once case is ignored; it keeps logging in by its exact email. Change one of them.`,
+      );
     await migration.execute('update users set username_canonical = ?, email_canonical = ? where id = ?', [
       usernameOwner === undefined ? username : null,
       email !== null && emailOwner === undefined ? email : null,

@@ -34,5 +34,4 @@ const CLASSES: Record<DatabaseTarget['kind'], Record<MigrationName, MigrationObj
   },
 };
 
-export const migrationsFor = (kind: DatabaseTarget['kind']): MigrationObject[] =>
-  MIGRATION_NAMES.map((name) => ({ name, class: CLASSES[kind][name] }));
+export const migrationsFor = (kind: DatabaseTarget['kind']): MigrationObject[] => MIGRATION_NAMES.map((name) => ({ name, class: CLASSES[kind][name] }));

@@ -116,7 +116,13 @@ export function sessionApiRouter(runtime: AppRuntime): Router {
   // Both before the filter, which may verify a password: an oversized body is refused, and a
   // forged cross-site write or login gets HB's 403 (with the CORS headers above).
   api.use(limitedBody(runtime.config.bodyLimitBytes));
-  api.use(rejectCrossSiteAmbientWrites(runtime.config, (res) => sendJson(res, 403, { error: 'Forbidden' }), (req) => isLogin(req.method, req.path)));
+  api.use(
+    rejectCrossSiteAmbientWrites(
+      runtime.config,
+      (res) => sendJson(res, 403, { error: 'Forbidden' }),
+      (req) => isLogin(req.method, req.path),
+    ),
+  );
   api.use(hbAuthFilter(runtime));
 
   api.get('/status', handle(status));

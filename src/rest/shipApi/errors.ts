@@ -1,14 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Credentials } from '../../auth/credentials';
 import type { Clock } from '../../clock';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthenticatedError,
-  ValidationError,
-} from '../../services/errors';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, ValidationError } from '../../services/errors';
 import { sendJson } from '../flask/json';
 import { clientErrorStatus, reasonPhrase, sendRateLimited } from '../flask/httpErrors';
 import { jwtFailure } from './jwtErrors';
@@ -25,8 +18,7 @@ export class TxProblem extends Error {
   }
 }
 
-const txBody = (status: number, message?: unknown) =>
-  message === undefined ? { error: reasonPhrase(status) } : { error: reasonPhrase(status), message };
+const txBody = (status: number, message?: unknown) => (message === undefined ? { error: reasonPhrase(status) } : { error: reasonPhrase(status), message });
 
 /** Handlers record the request's credentials here so JWT errors can be told in detail. */
 export function rememberCredentials(res: Response, credentials: Credentials): void {

@@ -69,7 +69,11 @@ export function readUserBody(ctx: ServiceContext, body: unknown, user: User | nu
   checkBodyId(messages, data.id);
   const username = data[nameKey] as string | undefined;
   const password = data.password as string | undefined;
-  addErrorsOf(messages, (field) => (field === 'username' ? nameKey : field), () => validateUserFields(ctx, { username, password }, user));
+  addErrorsOf(
+    messages,
+    (field) => (field === 'username' ? nameKey : field),
+    () => validateUserFields(ctx, { username, password }, user),
+  );
   if (hasMessages(messages)) throw new MarshmallowError(messages);
   return { username: username!, password: password!, id: data.id as number | undefined };
 }

@@ -55,8 +55,7 @@ function jsonBody(req: Request): unknown {
 }
 
 // Python truthiness, which decides "missing" for the login fields.
-const isFalsy = (value: unknown) =>
-  !value || (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
+const isFalsy = (value: unknown) => !value || (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
 
 const login: RestHandler = async (ctx, req, res) => {
   const parsed = hasJsonContentType(req) ? readJson(req) : { ok: false as const };

@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261201221048_sliding_window_rate_limits extends Migration {
   override up(): void {
     this.addSql('delete from rate_limit_buckets;');
-    this.addSql("alter table \"rate_limit_buckets\" drop column \"window_start\", drop column \"count\";");
-    this.addSql("alter table \"rate_limit_buckets\" add column \"attempts\" text not null;");
+    this.addSql('alter table "rate_limit_buckets" drop column "window_start", drop column "count";');
+    this.addSql('alter table "rate_limit_buckets" add column "attempts" text not null;');
   }
 }

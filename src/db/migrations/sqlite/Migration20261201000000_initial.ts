@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261201000000_initial extends Migration {
   override up(): void {
     this.addSql(
-      "create table if not exists `rate_limit_buckets` (`key` text not null, `window_start` datetime not null, `count` integer not null, primary key (`key`));",
+      'create table if not exists `rate_limit_buckets` (`key` text not null, `window_start` datetime not null, `count` integer not null, primary key (`key`));',
     );
 
     this.addSql(
@@ -15,7 +15,9 @@ export class Migration20261201000000_initial extends Migration {
     );
     this.addSql('create index if not exists `revoked_tokens_expires_at_index` on `revoked_tokens` (`expires_at`);');
 
-    this.addSql('create table if not exists `server_secrets` (`name` text not null, `value` text not null, `created_at` datetime not null, primary key (`name`));');
+    this.addSql(
+      'create table if not exists `server_secrets` (`name` text not null, `value` text not null, `created_at` datetime not null, primary key (`name`));',
+    );
 
     this.addSql(
       'create table if not exists `users` (`id` integer not null primary key autoincrement, `uuid` text not null, `username` text not null, `email` text null, `first_name` text null, `last_name` text null, `password_hash` text not null, `token_version` integer not null, `created_at` datetime not null, `updated_at` datetime not null);',
