@@ -15,7 +15,7 @@ function writable(res: Response): Promise<void> {
   });
 }
 
-/** The stream's writes: about this many characters each, so no write copies a huge string. */
+/** The stream's writes: Buffers of about this many bytes, so no write copies a huge string. */
 const CHUNK = 64 * 1024;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -27,7 +27,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * batch is sent as sendJson sends it, with its Content-Length. `batchSize` tells a full batch.
  * The next batch is read while the socket takes the last one, so reading overlaps sending.
  * `item` gives an item's text as `flaskJsonArray.item` lays it out, in ASCII (Flask escapes
- * the rest), so it is written as latin1, the cheapest encoding.
+ * the rest), so its text is copied into Buffers as latin1, the cheapest encoding; the copy
+ * happens in the encode step, not later inside the socket's corked writev.
  *
  * Between batches the handler waits a turn of the event loop (setImmediate), so other requests
  * are served while the list streams even when the next batch is already there.
@@ -63,7 +64,7 @@ export async function streamJsonArray<T>(
       if (separated || i > 0) text += flaskJsonArray.separator;
       text += item(items[i]!);
       if (text.length >= CHUNK) {
-        more = res.write(text, 'latin1') && more;
+        more = res.write(Buffer.from(text, 'latin1')) && more;
         text = '';
       }
     }
@@ -86,7 +87,7 @@ export async function streamJsonArray<T>(
       more = true;
       encode(next.value, true);
     }
-    res.end(text + flaskJsonArray.close, 'latin1');
+    res.end(Buffer.from(text + flaskJsonArray.close, 'latin1'));
   } catch (error) {
     console.error(`${req.method} ${req.originalUrl.split('?')[0]}: failed after the response began; connection closed`, error);
     res.destroy();
