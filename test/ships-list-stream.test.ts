@@ -1,8 +1,9 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Ship } from '../src/entities';
-import { flaskJson } from '../src/rest/flask/json';
-import { shipJson } from '../src/rest/shipApi/output';
+import fc from 'fast-check';
+import { flaskJson, flaskJsonArray } from '../src/rest/flask/json';
+import { shipJson, shipListItem } from '../src/rest/shipApi/output';
 import { startTestServer, type TestServer } from './support/testServer';
 
 // TX's unpaginated GET /api/ships streams the list in batches of 500 (issue 12, target 5). Its
@@ -142,5 +143,33 @@ describe('GET /api/ships, streamed', () => {
     }
     const again = await fetch(`${server.url}/api/ships`, { method: 'HEAD' });
     expect(again.status).toBe(200);
+  });
+});
+
+describe('shipListItem', () => {
+  it('lays a ship out exactly as the generic encoder does, for any text and numbers', () => {
+    const anyText = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom(...TEXTS));
+    fc.assert(
+      fc.property(
+        fc.record({
+          id: fc.integer({ min: 1, max: 2147483647 }),
+          affiliation: anyText,
+          category: anyText,
+          crew: fc.integer(),
+          length: fc.integer(),
+          manufacturer: anyText,
+          model: anyText,
+          shipClass: anyText,
+          roles: fc.array(anyText, { maxLength: 5 }),
+        }),
+        (ship) => {
+          const item = shipListItem(ship);
+          expect(item).toBe(flaskJsonArray.item(shipJson(ship)));
+          // Flask escapes everything outside ASCII, so the stream may write it as latin1.
+          expect(item).toMatch(/^[\n\x20-\x7f]*$/);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

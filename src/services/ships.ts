@@ -93,34 +93,23 @@ export async function* shipBatches(ctx: ServiceContext, batchSize: number): Asyn
   const connection = ctx.em.getConnection();
   let last = 0;
   for (;;) {
+    // Aliased to ShipRow's names and fixed up in place: no second object per row.
     const rows = await connection.execute<RawShip[]>(
-      'select id, affiliation, category, crew, length, manufacturer, model, ship_class, roles from ships where id > ? order by id limit ?',
+      'select id, affiliation, category, crew, length, manufacturer, model, ship_class as "shipClass", roles from ships where id > ? order by id limit ?',
       [last, batchSize],
     );
     if (rows.length === 0) return;
-    yield rows.map(shipRow);
+    for (const row of rows) if (typeof row.roles === 'string') row.roles = JSON.parse(row.roles) as string[];
+    yield rows as ShipRow[];
     if (rows.length < batchSize) return;
     last = rows[rows.length - 1]!.id;
   }
 }
 
-interface RawShip extends Omit<ShipRow, 'shipClass' | 'roles'> {
-  ship_class: string;
+interface RawShip extends Omit<ShipRow, 'roles'> {
   /** JSON text on SQLite; the pg driver parses json columns itself. */
   roles: string | string[];
 }
-
-const shipRow = (row: RawShip): ShipRow => ({
-  id: row.id,
-  affiliation: row.affiliation,
-  category: row.category,
-  crew: row.crew,
-  length: row.length,
-  manufacturer: row.manufacturer,
-  model: row.model,
-  shipClass: row.ship_class,
-  roles: typeof row.roles === 'string' ? (JSON.parse(row.roles) as string[]) : row.roles,
-});
 
 function escapeLike(value: string): string {
   return value.replace(/[!%_]/g, (c) => `!${c}`);

@@ -8,7 +8,7 @@ import type { Response } from 'express';
 // Printable ASCII other than " and \, which quote() copies as it is.
 const VERBATIM = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/;
 
-function quote(value: string): string {
+export function quote(value: string): string {
   if (VERBATIM.test(value)) return `"${value}"`;
   let out = '"';
   for (const char of value) {
@@ -27,7 +27,8 @@ function quote(value: string): string {
   return `${out}"`;
 }
 
-function encode(value: unknown, indent: string): string {
+/** `value` in Flask's layout, its nested lines indented by `indent` plus two spaces. */
+export function encode(value: unknown, indent: string): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
@@ -67,9 +68,14 @@ export const flaskJsonArray = {
 
 /** Sends a Flask-style JSON body with `Content-Type: application/json` and no charset. */
 export function sendJson(res: Response, status: number, body: unknown): void {
+  sendJsonText(res, status, flaskJson(body));
+}
+
+/** Sends `text`, already in Flask's layout, as sendJson sends a body. */
+export function sendJsonText(res: Response, status: number, text: string): void {
   // setHeader, not res.set: Express 5's res.set appends "; charset=utf-8" to JSON types.
   res.status(status).setHeader('Content-Type', 'application/json');
-  const bytes = Buffer.from(flaskJson(body));
+  const bytes = Buffer.from(text);
   // What res.send would do with ETags off (src/app.ts) and no status without a body: set the
   // length and end; node:http leaves the body out of an answer to HEAD.
   res.setHeader('Content-Length', bytes.length);
