@@ -113,6 +113,10 @@ export function buildApp(runtime: AppRuntime): express.Express {
   app.set('etag', false);
   app.set('trust proxy', runtime.config.trustProxy);
 
+  // RA's token API first: /api/resource and /api/token are the hot paths, and no other router
+  // serves them, so they skip every other router's layers. Its paths run TX's cross-site check
+  // themselves (the one TX middleware that saw them when RA's router came last).
+  app.use(tokenAuthRouter(runtime));
   // Load-balancer probes: no auth, no body, paths no dialect uses.
   app.use(healthRouter(runtime));
   app.use(openApiRouter(runtime));
@@ -122,7 +126,6 @@ export function buildApp(runtime: AppRuntime): express.Express {
   // REST compatibility dialects; each router parses its own bodies and refuses cross-site cookie writes.
   app.use(sessionApiRouter(runtime));
   app.use(shipApiRouter(runtime));
-  app.use(tokenAuthRouter(runtime));
 
   app.use((_req, res) => sendJson(res, 404, { error: 'Not Found' }));
   app.use(errorHandler(runtime));

@@ -41,6 +41,18 @@ describe('cookie-authenticated REST writes from another site', () => {
     expect((await fetch(`${server.url}/api/v1/users/me`, { headers: { cookie } })).status).toBe(200);
   });
 
+  it("on RA's paths are refused as before RA's router came first, and otherwise answered 405 by RA", async () => {
+    const cookie = await hbLogin();
+    for (const path of ['/api/resource', '/api/token']) {
+      const forged = await fetch(`${server.url}${path}`, { method: 'POST', headers: { cookie, origin: EVIL } });
+      expect(forged.status).toBe(403);
+      expect(await forged.json()).toEqual({ error: 'Forbidden', message: 'Cross-site request refused' });
+      const plain = await fetch(`${server.url}${path}`, { method: 'POST', headers: { cookie } });
+      expect(plain.status).toBe(405);
+      expect(plain.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    }
+  });
+
   it('go through without Origin (curl), from this origin, or from CORS_ORIGINS', async () => {
     const cookie = await hbLogin();
     const own = new URL(server.url).origin;

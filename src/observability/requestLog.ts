@@ -11,6 +11,16 @@ import { attachState, RequestState, requestState, routeLabel } from './requestSt
  * no label built from the raw URL.
  */
 export function requestObserver(logger: Logger, metrics: Metrics): (req: IncomingMessage, res: ServerResponse) => void {
+  // The histogram's child per method, route and status, so an observation does not hash its labels
+  // each time. Bounded: methods and statuses are few, routes are patterns (never raw paths).
+  const durations = new Map<string, { observe(seconds: number): void }>();
+  const durationOf = (method: string, route: string, status: number) => {
+    const key = `${method} ${route} ${status}`;
+    let child = durations.get(key);
+    if (!child) durations.set(key, (child = metrics.httpDuration.labels({ method, route, status })));
+    return child;
+  };
+
   function onClose(this: ServerResponse): void {
     const req = this.req;
     const state = requestState(req);
@@ -19,7 +29,7 @@ export function requestObserver(logger: Logger, metrics: Metrics): (req: Incomin
     const route = routeLabel(state, (req as { baseUrl?: unknown }).baseUrl);
     const status = this.statusCode;
     const method = req.method ?? 'GET';
-    metrics.httpDuration.observe({ method, route, status }, ms / 1000);
+    durationOf(method, route, status).observe(ms / 1000);
     if (!logger.isLevelEnabled(status >= 500 ? 'error' : 'info')) return;
     const line: Record<string, unknown> = {
       type: 'request',

@@ -75,9 +75,9 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 export function sendJsonText(res: Response, status: number, text: string): void {
   // setHeader, not res.set: Express 5's res.set appends "; charset=utf-8" to JSON types.
   res.status(status).setHeader('Content-Type', 'application/json');
-  const bytes = Buffer.from(text);
   // What res.send would do with ETags off (src/app.ts) and no status without a body: set the
-  // length and end; node:http leaves the body out of an answer to HEAD.
-  res.setHeader('Content-Length', bytes.length);
-  res.end(bytes);
+  // length and end; node:http leaves the body out of an answer to HEAD. A string rather than a
+  // Buffer: node:http then writes head and body in one piece instead of a writev of two.
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }

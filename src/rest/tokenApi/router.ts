@@ -4,6 +4,7 @@ import type { Viewer } from '../../services/viewer';
 import { RateLimitedError, UnauthenticatedError } from '../../services/errors';
 import { renewAccessToken } from '../../services/tokens';
 import { limitedBody } from '../flask/bodies';
+import { rejectCrossSiteAmbientWrites } from '../flask/originCheck';
 import { sendJson } from '../flask/json';
 import { withContext, type RestHandler } from '../flask/handler';
 import { clientErrorStatus, methodNotAllowed, reasonPhrase, sendRateLimited } from '../flask/httpErrors';
@@ -39,6 +40,12 @@ const tokenAuthErrors: ErrorRequestHandler = (error, _req, res, next) => {
 
 export function tokenAuthRouter(runtime: AppRuntime): Router {
   const router = Router({ strict: true, caseSensitive: true });
+  // This router comes first in the app (its two paths are the hot ones), ahead of TX's router,
+  // whose cross-site check used to see these paths first: the same check, answered as TX did.
+  router.use(
+    ['/api/token', '/api/resource'],
+    rejectCrossSiteAmbientWrites(runtime.config, (res) => sendJson(res, 403, { error: 'Forbidden', message: 'Cross-site request refused' })),
+  );
   router.use(['/api/token', '/api/resource'], limitedBody(runtime.config.bodyLimitBytes));
   router.get('/api/token', withContext(runtime, token));
   router.get('/api/resource', withContext(runtime, resource));
