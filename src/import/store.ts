@@ -1,5 +1,6 @@
 // What a reader makes of one Flask original's store: plain records, checked field by field, that
 // the import service writes (services/importStore.ts). Readers never touch Hangar's database.
+import type { ShipInput } from '../services/ships';
 
 export const STORE_KINDS = ['ra', 'hb', 'tx'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -40,18 +41,10 @@ export interface StoreSession {
   createdAt: Date;
 }
 
-export interface StoreShip {
+export interface StoreShip extends ShipInput {
   record: string;
   file: string;
   id: number;
-  affiliation: string;
-  category: string;
-  crew: number;
-  length: number;
-  manufacturer: string;
-  model: string;
-  shipClass: string;
-  roles: string[];
 }
 
 export interface Store {
