@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from './support/chromium';
 import { startTestServer, type TestServer } from './support/testServer';
 
 // Drives GraphiQL in a real browser under the page's Content-Security-Policy.
 // Needs Debian's chromium (apt-get install chromium); skipped, and says so, without it.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`graphiql-browser.test.ts skipped: no Chromium at ${CHROMIUM}`);
+const available = chromiumAvailable('graphiql-browser.test.ts');
 
 describe.skipIf(!available)('GraphiQL in Chromium', () => {
   let server: TestServer;
@@ -15,11 +13,7 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
