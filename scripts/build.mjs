@@ -26,6 +26,7 @@ const STAMP = '.build-stamp';
 const EXTERNAL = [
   'argon2',
   'sqlite3',
+  'better-sqlite3',
   'pg',
   'pg-native',
   'knex',

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { LiveUserLookup } from './db/liveUser';
+import type { HotReads } from './db/hotReads';
 import type { Orm } from './db/orm';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
@@ -22,7 +22,7 @@ export interface AppRuntime {
   config: Config;
   clock: Clock;
   tokenKeys: TokenKeys;
-  liveUsers: LiveUserLookup;
+  hotReads: HotReads;
   requests: RequestTracker;
   logger: Logger;
   metrics: Metrics;
@@ -52,10 +52,10 @@ export interface ContextRequest {
 }
 
 export async function createContext(runtime: AppRuntime, req: ContextRequest, res: ResponseHeaderSink): Promise<RequestContext> {
-  const { config, clock, tokenKeys, liveUsers } = runtime;
+  const { config, clock, tokenKeys, hotReads } = runtime;
   const credentials = readCredentials(req.headers, config.sessionName, looksLikeJwt);
   const ctx = {
-    liveUsers,
+    hotReads,
     config,
     clock,
     tokenKeys,

@@ -14,7 +14,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { AppRuntime } from './context';
 import { seedDemoData } from './db/demoData';
-import { createLiveUserLookup } from './db/liveUser';
+import { createHotReads } from './db/hotReads';
 import { initORM, type OrmOptions } from './db/orm';
 import { listenError } from './listenError';
 import { RequestTracker } from './requestTracker';
@@ -81,8 +81,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const logger = createLogger(config, options.logDestination);
     const metrics = new Metrics(orm);
     if (options.clusterWorker) metrics.scrape = clusterMetricsSource(metrics.registry);
-    const liveUsers = createLiveUserLookup(orm, config.databaseUrl);
-    const runtime: AppRuntime = { orm, config, clock, tokenKeys, liveUsers, requests: new RequestTracker(), logger, metrics, audit: options.audit };
+    const hotReads = createHotReads(orm, config.databaseUrl);
+    const runtime: AppRuntime = { orm, config, clock, tokenKeys, hotReads, requests: new RequestTracker(), logger, metrics, audit: options.audit };
     const handle = createRequestListener(runtime);
     const observe = requestObserver(logger, metrics);
     const server = createServer((req, res) => {
@@ -125,7 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           await Promise.all([closeServer(server), metricsServer && closeServer(metricsServer)]);
           // A client may hang up while its handler still awaits the database.
           await runtime.requests.idle();
-          await liveUsers.close();
+          await hotReads.close();
           await orm.close();
           metrics.close();
           await flushLogger(logger);

@@ -23,7 +23,7 @@ serve(async () => {
     logging: false,
     context: async ({ request }) => {
       const claims = await verifyAuthorization(keys, request.headers.get('authorization') ?? undefined);
-      return { viewer: claims ? { id: claims.identity, username: 'user' } : null };
+      return { viewer: claims ? { id: claims.identity as number, username: 'user' } : null };
     },
   });
   return yoga as unknown as import('node:http').RequestListener;

@@ -1,5 +1,5 @@
-import { createHmac, randomUUID, webcrypto } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { createHmac, randomUUID, timingSafeEqual, webcrypto } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import type { Config } from '../config';
 
 export type TokenType = 'access' | 'refresh';
@@ -134,25 +134,7 @@ export function looksLikeJwt(value: string): boolean {
  * database; `services/tokens.ts` adds revocation and the user lookup.
  */
 export async function verifyTokenSignature(keys: TokenKeys, token: string, expected: TokenType, nowMs: number): Promise<TokenClaims> {
-  let header;
-  try {
-    header = decodeProtectedHeader(token);
-  } catch {
-    throw new TokenRejectedError('malformed_token');
-  }
-  if (header.alg !== ALGORITHM) throw new TokenRejectedError('disallowed_alg');
-  let payload;
-  try {
-    ({ payload } = await jwtVerify(token, keys.key, {
-      algorithms: [ALGORITHM],
-      issuer: keys.issuer,
-      audience: keys.audience,
-      currentDate: new Date(nowMs),
-      requiredClaims: ['sub', 'jti', 'iat', 'exp', 'nbf'],
-    }));
-  } catch (error) {
-    throw new TokenRejectedError(reasonFor(error));
-  }
+  const { header, payload } = verifyHs256Here(keys, token, nowMs) ?? (await verifyWithJose(keys, token, nowMs));
   const type = payload.type;
   if (type !== 'access' && type !== 'refresh') throw new TokenRejectedError('invalid_claims');
   if (!Number.isSafeInteger(payload.ver) || typeof payload.fam !== 'string') throw new TokenRejectedError('invalid_claims');
@@ -172,6 +154,78 @@ export async function verifyTokenSignature(keys: TokenKeys, token: string, expec
     chain: typeof payload.chain === 'string' ? payload.chain : payload.jti!,
     fresh: type === 'access' && payload.fresh === true,
   };
+}
+
+interface VerifiedJws {
+  header: JWTHeaderParameters;
+  payload: JWTPayload;
+}
+
+const REQUIRED_CLAIMS = ['sub', 'jti', 'iat', 'exp', 'nbf'] as const;
+
+/** jose's verification: every token the fast path below does not accept, with jose's reason for a refusal. */
+async function verifyWithJose(keys: TokenKeys, token: string, nowMs: number): Promise<VerifiedJws> {
+  let header;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new TokenRejectedError('malformed_token');
+  }
+  if (header.alg !== ALGORITHM) throw new TokenRejectedError('disallowed_alg');
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, keys.key, {
+      algorithms: [ALGORITHM],
+      issuer: keys.issuer,
+      audience: keys.audience,
+      currentDate: new Date(nowMs),
+      requiredClaims: [...REQUIRED_CLAIMS],
+    });
+    return { header: protectedHeader, payload };
+  } catch (error) {
+    throw new TokenRejectedError(reasonFor(error));
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A base64url segment as a JSON object, or null for anything else. */
+function jsonObject(segment: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(strictUtf8.decode(Buffer.from(segment, 'base64url')));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The fast path, for the token every authenticated request carries: HS256 checked with node:crypto
+ * on this thread. jose verifies through WebCrypto, whose every HMAC is a round trip through libuv's
+ * thread pool, which cost a token-authenticated request more CPU than its own work. This accepts a
+ * token only when jose would accept it with the options in verifyWithJose (a property test holds
+ * it to that), and only in the shape Hangar signs: a header of exactly alg and typ, a canonical
+ * signature, string sub and jti. Anything else, every refusal included, returns null and goes to
+ * jose, so the reasons given for a refusal are jose's.
+ */
+function verifyHs256Here(keys: TokenKeys, token: string, nowMs: number): VerifiedJws | null {
+  if (!JWT_SHAPE.test(token)) return null;
+  const firstDot = token.indexOf('.');
+  const secondDot = token.indexOf('.', firstDot + 1);
+  const signature = Buffer.from(token.slice(secondDot + 1));
+  const expected = Buffer.from(createHmac('sha256', keys.secret).update(token.slice(0, secondDot)).digest('base64url'));
+  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) return null;
+  const header = jsonObject(token.slice(0, firstDot));
+  if (!header || header.alg !== ALGORITHM || typeof header.typ !== 'string' || Object.keys(header).length !== 2) return null;
+  const payload = jsonObject(token.slice(firstDot + 1, secondDot));
+  if (!payload || payload.iss !== keys.issuer) return null;
+  const aud = payload.aud;
+  if (!(aud === keys.audience || (Array.isArray(aud) && aud.includes(keys.audience)))) return null;
+  if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return null;
+  const { iat, nbf, exp } = payload;
+  if (typeof iat !== 'number' || typeof nbf !== 'number' || typeof exp !== 'number') return null;
+  const now = Math.floor(nowMs / 1000);
+  if (nbf > now || exp <= now) return null;
+  return { header: header as unknown as JWTHeaderParameters, payload: payload as JWTPayload };
 }
 
 function reasonFor(error: unknown): TokenRejection {

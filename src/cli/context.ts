@@ -1,4 +1,4 @@
-import { createLiveUserLookup, type LiveUserLookup } from '../db/liveUser';
+import { createHotReads, type HotReads } from '../db/hotReads';
 import { systemClock, type Clock } from '../clock';
 import { loadConfig, type Config } from '../config';
 import { describeDatabase, parseDatabaseUrl } from '../db/databaseUrl';
@@ -24,7 +24,7 @@ export interface CliDatabase {
   /** The database as an operator reads it, password masked. */
   description: string;
   /** The token path's user lookup, opened on first use. */
-  liveUsers(): LiveUserLookup;
+  hotReads(): HotReads;
   close(): Promise<void>;
 }
 
@@ -41,14 +41,14 @@ export async function openDatabase(io: CliIo, overrides: Partial<Config> = {}): 
   const config = { ...loadConfig(io.env), ...overrides };
   const description = describeDatabase(parseDatabaseUrl(config.databaseUrl));
   const orm = await initORM(config, { migrate: false, checkMigrations: false });
-  let liveUsers: LiveUserLookup | undefined;
+  let hotReads: HotReads | undefined;
   return {
     orm,
     config,
     description,
-    liveUsers: () => (liveUsers ??= createLiveUserLookup(orm, config.databaseUrl)),
+    hotReads: () => (hotReads ??= createHotReads(orm, config.databaseUrl)),
     close: async () => {
-      await liveUsers?.close();
+      await hotReads?.close();
       await orm.close();
     },
   };
@@ -83,7 +83,7 @@ export async function serviceContext(io: CliIo, db: CliDatabase): Promise<Servic
     config: db.config,
     clock,
     tokenKeys: await loadTokenKeys(em, db.config, clock),
-    liveUsers: db.liveUsers(),
+    hotReads: db.hotReads(),
     audit: jsonLineAuditLog(clock, (line) => io.stderr.write(`${line}\n`)),
     clientIp: 'cli',
   };

@@ -71,14 +71,12 @@ export async function recordAttempt(ctx: ServiceContext, rawKey: string, limit: 
  * until it would be allowed (0 when it would), and whether the key has a log at all. One read, no
  * write; for attempts that cannot be guesses (see authenticatePassword's cache hit).
  */
-export async function currentLockouts(ctx: ServiceContext, keys: { key: string; limit: number }[]): Promise<{ retryAfterSeconds: number; logged: boolean }[]> {
-  const digests = keys.map(({ key }) => stored(key));
-  const rows = await ctx.em
-    .getConnection()
-    .execute<{ key: string; attempts: string }[]>(
-      `select "key", attempts from rate_limit_buckets where "key" in (${digests.map(() => '?').join(', ')})`,
-      digests,
-    );
+export async function currentLockouts(
+  ctx: ServiceContext,
+  keys: [{ key: string; limit: number }, { key: string; limit: number }],
+): Promise<{ retryAfterSeconds: number; logged: boolean }[]> {
+  const digests = keys.map(({ key }) => stored(key)) as [string, string];
+  const rows = await ctx.hotReads.attemptLogs(digests);
   const now = ctx.clock();
   const windowMs = ctx.config.rateLimitWindowSeconds * 1000;
   return keys.map(({ limit }, index) => {

@@ -11,7 +11,7 @@ import {
   type TokenSpec,
   type TokenType,
 } from '../auth/tokens';
-import type { LiveUser } from '../db/liveUser';
+import type { LiveUser } from '../db/hotReads';
 import { RevokedToken, User } from '../entities';
 import type { Viewer } from './viewer';
 import { NotFoundError, UnauthenticatedError } from './errors';
@@ -116,7 +116,7 @@ export async function verifyToken(ctx: ServiceContext, token: string, type: Toke
   // Every authenticated request comes through here: the common case costs one prepared query (the
   // user, provided nothing covering the token is revoked) and no EntityManager. A miss (revoked,
   // rotated, user gone, old token version) takes the checks below, which say why.
-  const live = await ctx.liveUsers.find(claims.sub, keys);
+  const live = await ctx.hotReads.liveUser(claims.sub, keys);
   if (live && versionAccepted(live, claims)) return { user: live, claims };
 
   const [revocations, user] = await Promise.all([ctx.em.find(RevokedToken, { jti: { $in: keys } }), ctx.em.findOne(User, { uuid: claims.sub })]);

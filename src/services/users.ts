@@ -209,17 +209,11 @@ export async function deleteUser(ctx: ServiceContext, user: User): Promise<void>
 export async function findUserForLogin(ctx: ServiceContext, identifier: string): Promise<User | null> {
   if (hasNul(identifier)) return null;
   const byEmail = identifier.includes('@');
-  // Every password check (Basic on each request too) runs this: one plain statement through the
-  // connection, no query builder; em.map makes the rows managed entities as find would.
-  const [canonicalColumn, column, canonical] = byEmail
-    ? ['email_canonical', 'email', canonicalEmail(identifier)]
-    : ['username_canonical', 'username', canonicalUsername(identifier)];
-  const rows = await ctx.em
-    .getConnection()
-    .execute<Record<string, unknown>[]>(`select * from users where ${canonicalColumn} = ? or (${canonicalColumn} is null and ${column} = ?) limit 2`, [
-      canonical,
-      identifier,
-    ]);
+  // Every password check (Basic on each request too) runs this: a prepared read (db/hotReads.ts);
+  // em.map makes the rows managed entities as find would.
+  const rows = byEmail
+    ? await ctx.hotReads.loginRows('email', canonicalEmail(identifier), identifier)
+    : await ctx.hotReads.loginRows('username', canonicalUsername(identifier), identifier);
   const matches = rows.map((row) => ctx.em.map(User, row));
   const exact = matches.find((user) => (byEmail ? user.emailCanonical === null : user.usernameCanonical === null));
   return exact ?? matches[0] ?? null;

@@ -1,6 +1,6 @@
 import type { Credentials } from '../auth/credentials';
 import type { TokenClaims } from '../auth/tokens';
-import type { LiveUser } from '../db/liveUser';
+import type { LiveUser } from '../db/hotReads';
 import { User, type Session } from '../entities';
 import { authenticateBasic } from './credentials';
 import { UnauthenticatedError } from './errors';

@@ -4,7 +4,7 @@ import { RevokedToken, User } from '../src/entities';
 import { basic, bearer, gql, startTestServer, TestClock, tempDatabase, type TestServer } from './support/testServer';
 import { http } from './support/http';
 
-// The token path's one prepared lookup (src/db/liveUser.ts) and the lazily forked EntityManager:
+// The prepared reads that authenticate a request (src/db/hotReads.ts) and the lazily forked EntityManager:
 // what a request sees must not change, on either instance, the moment the database changes.
 
 const db = await tempDatabase();
@@ -39,7 +39,7 @@ describe('the prepared lookup', () => {
   it('returns the user row as plain data: every column but the password hash, dates as Dates', async () => {
     const { token } = await register('lookup-row');
     const { sub, jti, fam, chain } = claimsOf(token);
-    const row = await a.running.runtime.liveUsers.find(sub, [jti, `family:${fam}`, `chain:${chain}`]);
+    const row = await a.running.runtime.hotReads.liveUser(sub, [jti, `family:${fam}`, `chain:${chain}`]);
     const entity = await a.running.runtime.orm.em.fork().findOneOrFail(User, { uuid: sub });
     expect(row).not.toBeNull();
     expect(row).not.toHaveProperty('passwordHash');
@@ -64,19 +64,19 @@ describe('the prepared lookup', () => {
     const { token } = await register('lookup-keys');
     const { sub, jti, fam, chain } = claimsOf(token);
     const keys = [jti, `family:${fam}`, `chain:${chain}`];
-    const { liveUsers } = a.running.runtime;
-    expect(await liveUsers.find('00000000-0000-4000-8000-000000000000', keys)).toBeNull();
+    const { hotReads } = a.running.runtime;
+    expect(await hotReads.liveUser('00000000-0000-4000-8000-000000000000', keys)).toBeNull();
     // A refresh token has two keys; the statement still takes three.
-    expect(await liveUsers.find(sub, keys.slice(0, 2))).not.toBeNull();
-    await expect(liveUsers.find(sub, [])).rejects.toThrow();
-    await expect(liveUsers.find(sub, [...keys, 'fourth'])).rejects.toThrow();
+    expect(await hotReads.liveUser(sub, keys.slice(0, 2))).not.toBeNull();
+    await expect(hotReads.liveUser(sub, [])).rejects.toThrow();
+    await expect(hotReads.liveUser(sub, [...keys, 'fourth'])).rejects.toThrow();
     const em = a.running.runtime.orm.em.fork();
     for (const key of keys) {
       em.create(RevokedToken, { jti: key, reason: 'family', revokedAt: new Date(clock.ms), expiresAt: new Date(clock.ms + 3_600_000) });
       await em.flush();
-      for (const others of [keys, [key]]) expect(await liveUsers.find(sub, others)).toBeNull();
+      for (const others of [keys, [key]]) expect(await hotReads.liveUser(sub, others)).toBeNull();
       await em.nativeDelete(RevokedToken, { jti: key });
-      expect(await liveUsers.find(sub, keys)).not.toBeNull();
+      expect(await hotReads.liveUser(sub, keys)).not.toBeNull();
     }
   });
 });
