@@ -3,7 +3,8 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import type { AppRuntime } from './context';
 import { graphiqlOffPage, graphiqlPage, wantsGraphiQL, type GraphiQLPage } from './graphql/graphiqlPage';
 import { graphqlBodyLimit } from './graphql/bodyLimit';
-import { GRAPHQL_PATH, graphqlRequestUrl } from './graphql/requestUrl';
+import type { GraphQLRequest } from './graphql/request';
+import { checkGraphQLUrl, GRAPHQL_PATH } from './graphql/requestUrl';
 import { createGraphQLServer } from './graphql/server';
 import { healthRouter } from './health';
 import { openApiRouter } from './openapi/router';
@@ -43,9 +44,11 @@ function isGraphQLTarget(url: string): boolean {
 }
 
 /**
- * /graphql without Express's router: the request and response get Express's prototypes (what
- * `app.handle` does, so req.ip, req.secure and res.json work as on every other path), then the
- * URL check, the body limit, GraphiQL for a browser's GET, else Yoga.
+ * /graphql without Express: the URL check, the body limit, GraphiQL for a browser's GET, else
+ * Yoga. The request keeps node:http's prototype (swapping it, as Express does, made V8 run every
+ * later access to the request and response far slower): what Express's getters would say (ip,
+ * protocol, secure) is copied onto it, and only a GraphiQL page or an error answer, which use
+ * Express's response methods, give it Express's prototypes.
  */
 function graphqlHandler(runtime: AppRuntime, app: express.Express): (req: IncomingMessage, res: ServerResponse) => void {
   // A browser's GET gets GraphiQL, a static page served here rather than by Yoga, which can cut
@@ -54,33 +57,46 @@ function graphqlHandler(runtime: AppRuntime, app: express.Express): (req: Incomi
   const graphiqlFor = () =>
     (graphiql ??= runtime.config.graphqlIntrospection ? graphiqlPage('Hangar GraphiQL') : Promise.resolve(graphiqlOffPage('Hangar GraphiQL')));
   const yoga = createGraphQLServer(runtime);
-  const checkUrl = graphqlRequestUrl();
   const checkBody = graphqlBodyLimit(runtime.config.bodyLimitBytes);
   const onError = errorHandler(runtime);
-  const fail = (req: Request, res: Response) => (error: unknown) => onError(error, req, res, () => undefined);
-  const serve = (req: Request, res: Response) => {
-    if (wantsGraphiQL(req.method, req.headers.accept)) {
-      graphiqlFor().then(
-        (page) => {
-          res.set({ 'Content-Security-Policy': page.contentSecurityPolicy, ETag: page.etag }).type('html').send(page.html);
-        },
-        fail(req, res),
-      );
-      return;
-    }
-    runtime.requests.track(Promise.resolve(yoga(req, res, { req, res }))).catch(fail(req, res));
-  };
-  return (rawReq, rawRes) => {
+  const asExpress = (rawReq: IncomingMessage, rawRes: ServerResponse) => {
     const req = Object.setPrototypeOf(rawReq, app.request) as Request;
     const res = Object.setPrototypeOf(rawRes, app.response) as Response;
     req.res = res;
     res.req = req;
     res.locals ??= Object.create(null);
-    req.originalUrl ??= req.url;
+    return [req, res] as const;
+  };
+  const fail = (rawReq: IncomingMessage, rawRes: ServerResponse) => (error: unknown) => {
+    const [req, res] = asExpress(rawReq, rawRes);
+    onError(error, req, res, () => undefined);
+  };
+  // A stand-in with Express's request prototype over this request's headers and socket: its
+  // getters read TRUST_PROXY as on every other path.
+  const expressView = (req: IncomingMessage) =>
+    Object.assign(Object.create(app.request) as Request, { headers: req.headers, socket: req.socket, connection: req.socket });
+  return (rawReq, rawRes) => {
+    const req = rawReq as GraphQLRequest;
     try {
-      checkUrl(req, res, () => checkBody(req, res, () => serve(req, res)));
+      const view = expressView(rawReq);
+      req.originalUrl ??= req.url ?? '/';
+      req.protocol = view.protocol;
+      req.secure = req.protocol === 'https';
+      req.ip = view.ip;
+      if (!checkGraphQLUrl(req, rawRes) || !checkBody(req, rawRes)) return;
+      if (wantsGraphiQL(req.method ?? 'GET', req.headers.accept)) {
+        graphiqlFor().then(
+          (page) => {
+            const [, res] = asExpress(rawReq, rawRes);
+            res.set({ 'Content-Security-Policy': page.contentSecurityPolicy, ETag: page.etag }).type('html').send(page.html);
+          },
+          fail(rawReq, rawRes),
+        );
+        return;
+      }
+      runtime.requests.track(Promise.resolve(yoga(req, rawRes, { req, res: rawRes }))).catch(fail(rawReq, rawRes));
     } catch (error) {
-      fail(req, res)(error);
+      fail(rawReq, rawRes)(error);
     }
   };
 }

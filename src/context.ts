@@ -30,8 +30,9 @@ export interface AppRuntime {
   audit?: AuditLog;
 }
 
+/** node:http's response (Express's too): Set-Cookie headers are appended to it. */
 export interface ResponseHeaderSink {
-  append(name: string, value: string): unknown;
+  appendHeader(name: string, value: string): unknown;
 }
 
 /** The one per-request context, for GraphQL resolvers and REST handlers alike. */
@@ -65,7 +66,7 @@ export async function createContext(runtime: AppRuntime, req: ContextRequest, re
     viewer: null,
     authError: null,
     secure: req.secure === true,
-    setCookie: (cookie: string) => void res.append('Set-Cookie', cookie),
+    setCookie: (cookie: string) => void res.appendHeader('Set-Cookie', cookie),
   } as Omit<RequestContext, 'em'> as RequestContext;
   // One forked EntityManager per request, forked on first use: the token path never needs one.
   // Not enumerable, so that copying the context (Yoga merges it into its own) does not fork it.

@@ -1,10 +1,11 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { createContext, shareEntityManager, type AppRuntime, type RequestContext } from '../context';
 import { armorConfig, resultSizeLimit } from './limits';
+import type { GraphQLRequest } from './request';
 import { clientErrorsFromParsers, jsonErrorBodies } from './wireErrors';
 import { isDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from '../outage';
 import { MaskedErrors, observabilityPlugin, yogaLogger } from './observability';
@@ -35,8 +36,8 @@ function serviceUnavailableError(error: unknown): GraphQLError {
 }
 
 interface ServerContext {
-  req: Request;
-  res: Response;
+  req: GraphQLRequest;
+  res: ServerResponse;
 }
 
 /** Yoga at /graphql. */
