@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { AppRuntime } from './context';
 import { graphiqlOffPage, graphiqlPage, wantsGraphiQL, type GraphiQLPage } from './graphql/graphiqlPage';
 import { graphqlBodyLimit } from './graphql/bodyLimit';
@@ -14,7 +14,8 @@ import { isDatabaseOutage, logDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from 
 import { sendJson } from './rest/flask/json';
 import { sessionApiRouter } from './rest/sessionApi/router';
 import { shipApiRouter } from './rest/shipApi/router';
-import { tokenAuthRouter } from './rest/tokenApi/router';
+import { tokenApiDirect, tokenAuthRouter } from './rest/tokenApi/router';
+import { expressBridge, type ExpressBridge } from './expressBridge';
 import { setSecurityHeaders } from './securityHeaders';
 
 /**
@@ -25,11 +26,13 @@ import { setSecurityHeaders } from './securityHeaders';
  */
 export function createRequestListener(runtime: AppRuntime): RequestListener {
   const app = buildApp(runtime);
-  const graphql = graphqlHandler(runtime, app);
+  const bridge = expressBridge(app);
+  const graphql = graphqlHandler(runtime, bridge);
+  const tokenApi = tokenApiDirect(runtime, bridge, errorHandler(runtime));
   return (req, res) => {
     setSecurityHeaders(res);
     if (isGraphQLTarget(req.url ?? '/')) graphql(req, res);
-    else app(req, res);
+    else if (!tokenApi(req, res)) app(req, res);
   };
 }
 
@@ -44,13 +47,11 @@ function isGraphQLTarget(url: string): boolean {
 }
 
 /**
- * /graphql without Express: the URL check, the body limit, GraphiQL for a browser's GET, else
- * Yoga. The request keeps node:http's prototype (swapping it, as Express does, made V8 run every
- * later access to the request and response far slower): what Express's getters would say (ip,
- * protocol, secure) is copied onto it, and only a GraphiQL page or an error answer, which use
- * Express's response methods, give it Express's prototypes.
+ * /graphql without Express (see expressBridge.ts): the URL check, the body limit, GraphiQL for a
+ * browser's GET, else Yoga. What Express's getters would say (ip, protocol, secure) is copied onto
+ * the request; only a GraphiQL page or an error answer give it Express's prototypes.
  */
-function graphqlHandler(runtime: AppRuntime, app: express.Express): (req: IncomingMessage, res: ServerResponse) => void {
+function graphqlHandler(runtime: AppRuntime, bridge: ExpressBridge): (req: IncomingMessage, res: ServerResponse) => void {
   // A browser's GET gets GraphiQL, a static page served here rather than by Yoga, which can cut
   // the connection under a large response when the request also carried a body it did not read.
   let graphiql: Promise<GraphiQLPage> | undefined;
@@ -59,35 +60,20 @@ function graphqlHandler(runtime: AppRuntime, app: express.Express): (req: Incomi
   const yoga = createGraphQLServer(runtime);
   const checkBody = graphqlBodyLimit(runtime.config.bodyLimitBytes);
   const onError = errorHandler(runtime);
-  const asExpress = (rawReq: IncomingMessage, rawRes: ServerResponse) => {
-    const req = Object.setPrototypeOf(rawReq, app.request) as Request;
-    const res = Object.setPrototypeOf(rawRes, app.response) as Response;
-    req.res = res;
-    res.req = req;
-    res.locals ??= Object.create(null);
-    return [req, res] as const;
-  };
   const fail = (rawReq: IncomingMessage, rawRes: ServerResponse) => (error: unknown) => {
-    const [req, res] = asExpress(rawReq, rawRes);
+    const [req, res] = bridge.adopt(rawReq, rawRes);
     onError(error, req, res, () => undefined);
   };
-  // A stand-in with Express's request prototype over this request's headers and socket: its
-  // getters read TRUST_PROXY as on every other path.
-  const expressView = (req: IncomingMessage) =>
-    Object.assign(Object.create(app.request) as Request, { headers: req.headers, socket: req.socket, connection: req.socket });
   return (rawReq, rawRes) => {
     const req = rawReq as GraphQLRequest;
     try {
-      const view = expressView(rawReq);
+      Object.assign(req, bridge.facts(rawReq));
       req.originalUrl ??= req.url ?? '/';
-      req.protocol = view.protocol;
-      req.secure = req.protocol === 'https';
-      req.ip = view.ip;
       if (!checkGraphQLUrl(req, rawRes) || !checkBody(req, rawRes)) return;
       if (wantsGraphiQL(req.method ?? 'GET', req.headers.accept)) {
         graphiqlFor().then(
           (page) => {
-            const [, res] = asExpress(rawReq, rawRes);
+            const [, res] = bridge.adopt(rawReq, rawRes);
             res.set({ 'Content-Security-Policy': page.contentSecurityPolicy, ETag: page.etag }).type('html').send(page.html);
           },
           fail(rawReq, rawRes),

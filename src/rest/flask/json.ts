@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 // Flask's jsonify in pretty mode (spec §0.1): sorted keys, two-space indent, ", " item separator
 // (so non-last lines end in a space), ASCII-only strings with lower-case \u escapes, final newline.
@@ -67,14 +67,16 @@ export const flaskJsonArray = {
 } as const;
 
 /** Sends a Flask-style JSON body with `Content-Type: application/json` and no charset. */
-export function sendJson(res: Response, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   sendJsonText(res, status, flaskJson(body));
 }
 
 /** Sends `text`, already in Flask's layout, as sendJson sends a body. */
-export function sendJsonText(res: Response, status: number, text: string): void {
-  // setHeader, not res.set: Express 5's res.set appends "; charset=utf-8" to JSON types.
-  res.status(status).setHeader('Content-Type', 'application/json');
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
+  // node:http's own methods (Express's response is one too); Express 5's res.set would append
+  // "; charset=utf-8" to JSON types.
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json');
   // What res.send would do with ETags off (src/app.ts) and no status without a body: set the
   // length and end; node:http leaves the body out of an answer to HEAD. A string rather than a
   // Buffer: node:http then writes head and body in one piece instead of a writev of two.
