@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual, webcrypto } from 'node:crypto';
+import { createHmac, createSecretKey, randomUUID, timingSafeEqual, webcrypto, type KeyObject } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import type { Config } from '../config';
 
@@ -18,6 +18,8 @@ export class TokenRejectedError extends Error {
 
 export interface TokenKeys {
   secret: Uint8Array;
+  /** `secret` as node:crypto's key, for the HS256 fast path. */
+  hmacKey: KeyObject;
   /** `secret` as an HMAC-SHA-256 key, for signing and verifying. */
   key: webcrypto.CryptoKey;
   issuer: string;
@@ -28,6 +30,7 @@ export interface TokenKeys {
 export async function deriveTokenKeys(secret: Uint8Array, config: Pick<Config, 'jwtIssuer' | 'jwtAudience'>): Promise<TokenKeys> {
   return {
     secret,
+    hmacKey: createSecretKey(secret),
     // Imported once: given the raw bytes, jose would import a key on every sign and verify.
     key: await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
     issuer: config.jwtIssuer,
@@ -212,7 +215,7 @@ function verifyHs256Here(keys: TokenKeys, token: string, nowMs: number): Verifie
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
   const signature = Buffer.from(token.slice(secondDot + 1));
-  const expected = Buffer.from(createHmac('sha256', keys.secret).update(token.slice(0, secondDot)).digest('base64url'));
+  const expected = Buffer.from(createHmac('sha256', keys.hmacKey).update(token.slice(0, secondDot)).digest('base64url'));
   if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) return null;
   const header = jsonObject(token.slice(0, firstDot));
   if (!header || header.alg !== ALGORITHM || typeof header.typ !== 'string' || Object.keys(header).length !== 2) return null;
