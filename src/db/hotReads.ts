@@ -18,11 +18,16 @@ import { openSqliteReader } from './sqliteReader';
 /** The user row without its password hash, as plain data (no entity, no identity map). */
 export type LiveUser = Omit<User, 'passwordHash'>;
 
+/** A user row with its password hash, as plain data. */
+export type LoginUser = LiveUser & Pick<User, 'passwordHash'>;
+
 export interface HotReads {
   /** Up to three revocation keys; null when the user is gone or one of the keys is revoked. */
   liveUser(uuid: string, revocationKeys: string[]): Promise<LiveUser | null>;
   /** Raw `users` rows (at most 2) whose canonical column is `canonical`, or which have none and whose plain column is `identifier`. */
   loginRows(by: 'username' | 'email', canonical: string, identifier: string): Promise<Record<string, unknown>[]>;
+  /** A raw `users` row as plain data, password hash included (MikroORM's result mapper, as liveUser's). */
+  userOf(row: Record<string, unknown>): LoginUser;
   /** The attempt logs stored under two rate-limit keys (digests); a key without a log has no row. */
   attemptLogs(keys: [string, string]): Promise<{ key: string; attempts: string }[]>;
   close(): Promise<void>;
@@ -119,6 +124,7 @@ export function createHotReads(orm: Orm, databaseUrl: string): HotReads {
       const [row] = await run(LIVE_USER, [uuid, ...paddedKeys(keys)]);
       return row ? (driver.mapResult(row as EntityData<User>, meta) as LiveUser) : null;
     },
+    userOf: (row) => driver.mapResult(row as EntityData<User>, meta) as LoginUser,
     loginRows: (by, canonical, identifier) => run(LOGIN[by], [canonical, identifier]) as Promise<Record<string, unknown>[]>,
     attemptLogs: (keys) => run(ATTEMPT_LOGS, keys) as Promise<{ key: string; attempts: string }[]>,
     close,

@@ -2,6 +2,7 @@ import { needsRehash, verifyPassword } from '../auth/passwords';
 import { VerifiedPasswordCache } from '../auth/verifiedPasswords';
 import type { Config } from '../config';
 import type { Credentials } from '../auth/credentials';
+import type { LiveUser } from '../db/hotReads';
 import { User } from '../entities';
 import type { Viewer } from './viewer';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from './errors';
@@ -9,7 +10,7 @@ import { currentLockouts, forgetAttempt, recordAttempt, resetCount, throttledAdd
 import { upgradeLegacyPassword } from './legacyPasswords';
 import type { ServiceContext } from './serviceContext';
 import { isFresh } from './tokens';
-import { findUserForLogin, updateUser, type KeptCredential } from './users';
+import { findLoginRow, updateUser, type KeptCredential } from './users';
 import { checkPassword, throwIfInvalid } from './validation';
 
 /**
@@ -31,8 +32,11 @@ import { checkPassword, throwIfInvalid } from './validation';
  * A password stored in a legacy format (imported from a Flask original) is checked the same way,
  * and replaced by its argon2id hash once it matched (`upgradeLegacyPassword`).
  */
-export function authenticatePassword(ctx: ServiceContext, identifier: string, password: string, lookup: 'login' | 'email' = 'login'): Promise<User> {
-  return authenticate(ctx, identifier, password, lookup, null);
+export async function authenticatePassword(ctx: ServiceContext, identifier: string, password: string, lookup: 'login' | 'email' = 'login'): Promise<User> {
+  const { entity } = await authenticate(ctx, identifier, password, lookup, null);
+  // Only a cache hit leaves the entity unloaded, and this path passes no cache.
+  if (!entity) throw new Error('authenticate without a cache returned no entity');
+  return entity;
 }
 
 /**
@@ -41,8 +45,14 @@ export function authenticatePassword(ctx: ServiceContext, identifier: string, pa
  * post the password in their body, and password changes, do not use it: see the README's
  * "Verified-password cache".
  */
-export function authenticateBasic(ctx: ServiceContext, identifier: string, password: string): Promise<User> {
+export function authenticateBasic(ctx: ServiceContext, identifier: string, password: string): Promise<AuthenticatedUser> {
   return authenticate(ctx, identifier, password, 'login', verifiedPasswords(ctx.config));
+}
+
+/** Who a password proved: the user's columns, and the entity unless a cache hit needed none. */
+export interface AuthenticatedUser {
+  user: LiveUser;
+  entity: User | null;
 }
 
 async function authenticate(
@@ -51,13 +61,19 @@ async function authenticate(
   password: string,
   lookup: 'login' | 'email',
   cache: VerifiedPasswordCache | null,
-): Promise<User> {
+): Promise<AuthenticatedUser> {
   const address = throttledAddress(ctx.clientIp);
   const ipKey = `password:ip:${address}`;
   // Looked up before anything is counted, so every identifier of an account shares one count.
-  const candidate = identifier === '' || (lookup === 'email' && !identifier.includes('@')) ? null : await findUserForLogin(ctx, identifier);
-  const accountKey = `password:account:${JSON.stringify(candidate ? [address, 'user', candidate.id] : [address, identifier])}`;
-  if (cache && candidate && cache.has(candidate.passwordHash, password, ctx.clock())) return cachedSuccess(ctx, identifier, candidate, ipKey, accountKey);
+  const row = identifier === '' || (lookup === 'email' && !identifier.includes('@')) ? null : await findLoginRow(ctx, identifier);
+  const found = row ? ctx.hotReads.userOf(row) : null;
+  const accountKey = `password:account:${JSON.stringify(found ? [address, 'user', found.id] : [address, identifier])}`;
+  // A cache hit answers from the row alone: no EntityManager, no entity.
+  if (cache && found && cache.has(found.passwordHash, password, ctx.clock())) {
+    const { passwordHash: _hash, ...user } = found;
+    return { user: await cachedSuccess(ctx, identifier, user, ipKey, accountKey), entity: null };
+  }
+  const candidate = row ? ctx.em.map(User, row) : null;
   const ip = await recordAttempt(ctx, ipKey, ctx.config.rateLimitPerIp);
   if (!ip.allowed) throw throttled(ctx, identifier, 'ip', ip.retryAfterSeconds);
   const account = await recordAttempt(ctx, accountKey, ctx.config.rateLimitPerAccount);
@@ -74,7 +90,7 @@ async function authenticate(
   await Promise.all([resetCount(ctx, accountKey), forgetAttempt(ctx, ipKey, ip)]);
   await upgradeLegacyPassword(ctx, candidate, password);
   ctx.audit({ event: 'login_succeeded', userId: candidate.id, method: 'password', ip: ctx.clientIp });
-  return candidate;
+  return { user: candidate, entity: candidate };
 }
 
 const caches = new WeakMap<Config, VerifiedPasswordCache>();
@@ -99,7 +115,7 @@ function verifiedPasswords(config: Config): VerifiedPasswordCache | null {
  * One difference: a hit does not hold a slot while in flight, so parallel Basic requests with a
  * cached password are not limited to RATE_LIMIT_PER_ACCOUNT at once.
  */
-async function cachedSuccess(ctx: ServiceContext, identifier: string, user: User, ipKey: string, accountKey: string): Promise<User> {
+async function cachedSuccess(ctx: ServiceContext, identifier: string, user: LiveUser, ipKey: string, accountKey: string): Promise<LiveUser> {
   const [ip, account] = await currentLockouts(ctx, [
     { key: ipKey, limit: ctx.config.rateLimitPerIp },
     { key: accountKey, limit: ctx.config.rateLimitPerAccount },

@@ -203,18 +203,23 @@ export async function deleteUser(ctx: ServiceContext, user: User): Promise<void>
 }
 
 /**
- * The user a login identifier names, by canonical form: an email when it contains "@", else a
- * username. A row whose canonical form collided when the columns were added matches its exact text.
+ * The account a login identifier names, by canonical form, as its raw row: an email when it
+ * contains "@", else a username. A row whose canonical form collided when the columns were added
+ * matches its exact text. Every password check (Basic on each request too) runs this: a prepared
+ * read (db/hotReads.ts).
  */
-export async function findUserForLogin(ctx: ServiceContext, identifier: string): Promise<User | null> {
+export async function findLoginRow(ctx: ServiceContext, identifier: string): Promise<Record<string, unknown> | null> {
   if (hasNul(identifier)) return null;
   const byEmail = identifier.includes('@');
-  // Every password check (Basic on each request too) runs this: a prepared read (db/hotReads.ts);
-  // em.map makes the rows managed entities as find would.
   const rows = byEmail
     ? await ctx.hotReads.loginRows('email', canonicalEmail(identifier), identifier)
     : await ctx.hotReads.loginRows('username', canonicalUsername(identifier), identifier);
-  const matches = rows.map((row) => ctx.em.map(User, row));
-  const exact = matches.find((user) => (byEmail ? user.emailCanonical === null : user.usernameCanonical === null));
-  return exact ?? matches[0] ?? null;
+  const exact = rows.find((row) => (byEmail ? row.email_canonical === null : row.username_canonical === null));
+  return exact ?? rows[0] ?? null;
+}
+
+/** findLoginRow's account as a managed entity, as find would give it. */
+export async function findUserForLogin(ctx: ServiceContext, identifier: string): Promise<User | null> {
+  const row = await findLoginRow(ctx, identifier);
+  return row ? ctx.em.map(User, row) : null;
 }

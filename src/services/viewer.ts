@@ -36,8 +36,8 @@ export async function resolveViewer(ctx: ServiceContext, credentials: Credential
     case 'malformed':
       throw new UnauthenticatedError('malformed_header');
     case 'password': {
-      const user = await authenticateBasic(ctx, credentials.identifier, credentials.password);
-      return { user, entity: user, method: 'password', session: null, claims: null };
+      const { user, entity } = await authenticateBasic(ctx, credentials.identifier, credentials.password);
+      return { user, entity, method: 'password', session: null, claims: null };
     }
     case 'token': {
       const { user, claims } = await verifyToken(ctx, credentials.token, 'access');
