@@ -46,11 +46,12 @@ const LIVE_USER: Statement = {
   name: 'hangar_live_user',
   sql: (p) => `select ${LIVE_COLUMNS} from users where uuid = ${p(1)} and not exists (select 1 from revoked_tokens where jti in (${p(2)}, ${p(3)}, ${p(4)}))`,
 };
-const loginBy = (canonicalColumn: string, column: string): Statement => ({
+// The entity's columns, named: a prepared `select *` would fail on PostgreSQL ("cached plan must
+// not change result type") once another instance's migration adds a column.
+const loginBy = (columns: string, canonicalColumn: string, column: string): Statement => ({
   name: `hangar_login_by_${column}`,
-  sql: (p) => `select * from users where ${canonicalColumn} = ${p(1)} or (${canonicalColumn} is null and ${column} = ${p(2)}) limit 2`,
+  sql: (p) => `select ${columns} from users where ${canonicalColumn} = ${p(1)} or (${canonicalColumn} is null and ${column} = ${p(2)}) limit 2`,
 });
-const LOGIN = { username: loginBy('username_canonical', 'username'), email: loginBy('email_canonical', 'email') };
 const ATTEMPT_LOGS: Statement = {
   name: 'hangar_attempt_logs',
   sql: (p) => `select "key", attempts from rate_limit_buckets where "key" in (${p(1)}, ${p(2)})`,
@@ -72,17 +73,26 @@ interface KnexClient {
 
 type Run = (statement: Statement, params: unknown[]) => Promise<unknown[]>;
 
+/** Each statement's SQL with the engine's placeholders, built on first use. */
+function sqlTexts(placeholder: (n: number) => string): (statement: Statement) => string {
+  const texts = new Map<Statement, string>();
+  return (statement) => {
+    let text = texts.get(statement);
+    if (text === undefined) texts.set(statement, (text = statement.sql(placeholder)));
+    return text;
+  };
+}
+
 /** How each engine runs a statement, and what closing it takes. */
 function runner(orm: Orm, databaseUrl: string): { run: Run; close(): Promise<void> } {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === 'postgresql') {
     // The connection comes from knex's pool, so its timeouts and outage handling apply as to any query.
     const knexClient = orm.em.getConnection().getKnex().client as unknown as KnexClient;
-    const texts = new Map<Statement, string>();
+    const textOf = sqlTexts((n) => `$${n}`);
     return {
       async run(statement, values) {
-        let text = texts.get(statement);
-        if (text === undefined) texts.set(statement, (text = statement.sql((n) => `$${n}`)));
+        const text = textOf(statement);
         const connection = (await knexClient.acquireConnection()) as PgClient;
         try {
           return (await connection.query({ name: statement.name, text, values })).rows;
@@ -93,12 +103,7 @@ function runner(orm: Orm, databaseUrl: string): { run: Run; close(): Promise<voi
       close: async () => undefined,
     };
   }
-  const texts = new Map<Statement, string>();
-  const textOf = (statement: Statement) => {
-    let text = texts.get(statement);
-    if (text === undefined) texts.set(statement, (text = statement.sql(() => '?')));
-    return text;
-  };
+  const textOf = sqlTexts(() => '?');
   if (target.file === ':memory:') {
     // An in-memory database exists only on the pool's one connection.
     return {
@@ -119,13 +124,18 @@ export function createHotReads(orm: Orm, databaseUrl: string): HotReads {
   const meta = orm.getMetadata().get('User');
   const driver = orm.em.getDriver();
   const { run, close } = runner(orm, databaseUrl);
+  const columns = meta.props
+    .filter((prop) => prop.kind === 'scalar' && prop.persist !== false)
+    .flatMap((prop) => prop.fieldNames)
+    .join(', ');
+  const login = { username: loginBy(columns, 'username_canonical', 'username'), email: loginBy(columns, 'email_canonical', 'email') };
   return {
     async liveUser(uuid, keys) {
       const [row] = await run(LIVE_USER, [uuid, ...paddedKeys(keys)]);
       return row ? (driver.mapResult(row as EntityData<User>, meta) as LiveUser) : null;
     },
     userOf: (row) => driver.mapResult(row as EntityData<User>, meta) as LoginUser,
-    loginRows: (by, canonical, identifier) => run(LOGIN[by], [canonical, identifier]) as Promise<Record<string, unknown>[]>,
+    loginRows: (by, canonical, identifier) => run(login[by], [canonical, identifier]) as Promise<Record<string, unknown>[]>,
     attemptLogs: (keys) => run(ATTEMPT_LOGS, keys) as Promise<{ key: string; attempts: string }[]>,
     close,
   };
