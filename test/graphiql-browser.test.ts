@@ -43,6 +43,8 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     // The schema-aware autocompletion (a worker, allowed by the CSP) pops up; dismiss it.
     await expect.poll(() => page.locator('.suggest-widget.visible').count(), { timeout: 10_000 }).toBe(1);
     await page.keyboard.press('Escape');
+    // On a loaded machine the widget may still be closing, and a click then runs nothing.
+    await expect.poll(() => page.locator('.suggest-widget.visible').count(), { timeout: 10_000 }).toBe(0);
     await page.locator('.graphiql-execute-button').click();
     // The editor renders spaces as no-break spaces.
     const responseText = () =>
