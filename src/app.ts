@@ -27,8 +27,9 @@ import { setSecurityHeaders } from './securityHeaders';
 export function createRequestListener(runtime: AppRuntime): RequestListener {
   const app = buildApp(runtime);
   const bridge = expressBridge(app);
-  const graphql = graphqlHandler(runtime, bridge);
-  const tokenApi = tokenApiDirect(runtime, bridge, errorHandler(runtime));
+  const onError = errorHandler(runtime);
+  const graphql = graphqlHandler(runtime, bridge, onError);
+  const tokenApi = tokenApiDirect(runtime, bridge, onError);
   return (req, res) => {
     setSecurityHeaders(res);
     if (isGraphQLTarget(req.url ?? '/')) graphql(req, res);
@@ -51,7 +52,7 @@ function isGraphQLTarget(url: string): boolean {
  * browser's GET, else Yoga. What Express's getters would say (ip, protocol, secure) is copied onto
  * the request; only a GraphiQL page or an error answer give it Express's prototypes.
  */
-function graphqlHandler(runtime: AppRuntime, bridge: ExpressBridge): (req: IncomingMessage, res: ServerResponse) => void {
+function graphqlHandler(runtime: AppRuntime, bridge: ExpressBridge, onError: ErrorRequestHandler): (req: IncomingMessage, res: ServerResponse) => void {
   // A browser's GET gets GraphiQL, a static page served here rather than by Yoga, which can cut
   // the connection under a large response when the request also carried a body it did not read.
   let graphiql: Promise<GraphiQLPage> | undefined;
@@ -59,7 +60,6 @@ function graphqlHandler(runtime: AppRuntime, bridge: ExpressBridge): (req: Incom
     (graphiql ??= runtime.config.graphqlIntrospection ? graphiqlPage('Hangar GraphiQL') : Promise.resolve(graphiqlOffPage('Hangar GraphiQL')));
   const yoga = createGraphQLServer(runtime);
   const checkBody = graphqlBodyLimit(runtime.config.bodyLimitBytes);
-  const onError = errorHandler(runtime);
   const fail = (rawReq: IncomingMessage, rawRes: ServerResponse) => (error: unknown) => {
     const [req, res] = bridge.adopt(rawReq, rawRes);
     onError(error, req, res, () => undefined);

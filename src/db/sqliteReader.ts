@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 
-// A read-only connection to a SQLite file for the hot reads (the token path's user lookup), through
+// A read-only connection to a SQLite file for the hot reads (db/hotReads.ts), through
 // better-sqlite3, which runs a statement on the calling thread. The ORM's driver (sqlite3) sends
 // every statement to libuv's thread pool and back: on a 2-core machine that hop cost more CPU than
 // everything else a token-authenticated request does. A point lookup on an index takes
@@ -8,12 +8,10 @@ import { createRequire } from 'node:module';
 // committed before its statement began, from any process.
 
 export interface ReaderStatement {
-  get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
 }
 
 interface BetterSqliteDatabase {
-  pragma(source: string): unknown;
   prepare(source: string): ReaderStatement;
   close(): void;
 }

@@ -67,10 +67,10 @@ export function observabilityPlugin(logger: Logger, metrics: Metrics, masked: Ma
   const names = new OperationNames();
   // Each operation label's series, so an operation does not hash its labels on every request.
   // Bounded as the labels are (OperationNames).
-  const series = new Map<string, { duration: { observe(seconds: number): void }; ok: { inc(): void }; failed: { inc(): void } }>();
+  const seriesByLabels = new Map<string, { duration: { observe(seconds: number): void }; ok: { inc(): void }; failed: { inc(): void } }>();
   const seriesOf = (operation: string, type: string) => {
     const key = `${type} ${operation}`;
-    let found = series.get(key);
+    let found = seriesByLabels.get(key);
     if (!found) {
       const labels = { operation, type };
       found = {
@@ -78,7 +78,7 @@ export function observabilityPlugin(logger: Logger, metrics: Metrics, masked: Ma
         ok: metrics.graphqlOperations.labels({ ...labels, outcome: 'ok' }),
         failed: metrics.graphqlOperations.labels({ ...labels, outcome: 'error' }),
       };
-      series.set(key, found);
+      seriesByLabels.set(key, found);
     }
     return found;
   };
