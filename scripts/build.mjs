@@ -4,14 +4,15 @@
 //
 //   node scripts/build.mjs [--if-stale] [--outdir DIR]
 //
-// Our own code is bundled, one file per entry, with the pure-JavaScript packages it imports: loading
-// one file instead of some thousand is most of a cold start. Packages that load native code, pick
-// their drivers or files at run time, or start worker threads (EXTERNAL) stay in node_modules and
-// load from there as they do under tsx. Code that is only sometimes needed (the migrator,
-// GraphiQL) is split into chunks that load on first use.
+// Our own code is bundled, one file per entry, with the pure-JavaScript packages it imports (MikroORM
+// and knex among them): loading a few files instead of some thousand is most of a cold start.
+// Packages that load native code, read files beside their own at run time, or start worker threads
+// (EXTERNAL) stay in node_modules and load from there as they do under tsx. Code that is only
+// sometimes needed (the migrator, GraphiQL) is split into chunks that load on first use.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,8 +30,19 @@ const EXTERNAL = [
   'better-sqlite3',
   'pg',
   'pg-native',
-  'knex',
-  '@mikro-orm/*',
+  // Drivers knex and MikroORM can load that Hangar does not use; they are not installed.
+  'mysql',
+  'mysql2',
+  'mariadb',
+  'oracledb',
+  'tedious',
+  'pg-query-stream',
+  'libsql',
+  '@libsql/*',
+  'mssql',
+  '@mikro-orm/entity-generator',
+  '@mikro-orm/seeder',
+  '@mikro-orm/mongodb',
   'pino',
   'pino-pretty',
   'thread-stream',
@@ -38,9 +50,57 @@ const EXTERNAL = [
   '@graphql-yoga/render-graphiql',
 ];
 // The bundled CommonJS packages call require() for Node's built-in modules; an ES module has none.
+// The shim's require() also loads the external packages (below).
 const REQUIRE_SHIM = "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);";
 // A running server may still load chunks of the build before, so those are kept for a while.
 const KEEP_OLD_CHUNKS_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Every external package is CommonJS (or ships a CommonJS build), so the bundle require()s it rather
+ * than import it. Node parses a CommonJS module imported from an ES module a second time, with its
+ * export lexer, following every re-export: for MikroORM and knex, some hundred files and a tenth of
+ * a cold start. Each import of one becomes a small bundled CommonJS module that requires it, and
+ * esbuild's interop gives the importer the same bindings Node's would.
+ */
+const requireExternals = {
+  name: 'require-externals',
+  setup(build) {
+    const isExternal = (path) =>
+      EXTERNAL.some((pattern) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern || path.startsWith(`${pattern}/`)));
+    build.onResolve({ filter: /^[^./]/ }, ({ path, kind }) => {
+      if (!isExternal(path)) return undefined;
+      if (kind === 'require-call') return { path, external: true };
+      return { path, namespace: kind === 'dynamic-import' ? 'require-external-lazily' : 'require-external' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'require-external' }, ({ path }) => ({
+      contents: `module.exports = require(${JSON.stringify(path)});`,
+      loader: 'js',
+    }));
+    // A module loaded by import() becomes a chunk of its own, and esbuild gives a CommonJS chunk a
+    // default export only; this one names the package's exports, as read here at build time.
+    build.onLoad({ filter: /.*/, namespace: 'require-external-lazily' }, ({ path }) => {
+      const names = Object.keys(createRequire(join(ROOT, 'package.json'))(path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      return {
+        contents: `const m = require(${JSON.stringify(path)});\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
+ * MikroORM reads its version from its own package.json, by a path relative to its file
+ * (utils/Utils.js), and refuses to start when another @mikro-orm package differs: bundled, that path
+ * would reach ours. It is pointed back at @mikro-orm/core's.
+ */
+const mikroOrmVersion = {
+  name: 'mikro-orm-version',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/(\.\.\/)?package\.json$/ }, ({ importer }) =>
+      /node_modules\/@mikro-orm\/core\/utils\/Utils\.js$/.test(importer) ? { path: join(ROOT, 'node_modules/@mikro-orm/core/package.json') } : undefined,
+    );
+  },
+};
 
 function filesUnder(path) {
   const full = join(ROOT, path);
@@ -84,14 +144,21 @@ export async function buildTo(outdir) {
     outbase: 'src',
     outdir,
     bundle: true,
-    external: EXTERNAL,
+    plugins: [requireExternals, mikroOrmVersion],
     banner: { js: REQUIRE_SHIM },
     platform: 'node',
     target: 'node20',
     format: 'esm',
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
+    // Less code to compile at start, and less memory for it. Identifiers keep their names: code that
+    // reads a function's or a class's name (MikroORM does) needs them, and esbuild's keepNames
+    // would wrap every function created, on hot paths too. The source map, which
+    // --enable-source-maps reads at start, leaves the sources out.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: true,
+    sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
   });

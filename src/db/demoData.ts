@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
 import { canonicalEmail, canonicalUsername } from '../auth/identifiers';
@@ -6,6 +7,7 @@ import { hashPassword } from '../auth/passwords';
 import type { Clock } from '../clock';
 import { Ship, User } from '../entities';
 import type { ShipInput } from '../services/ships';
+import { parseDatabaseUrl } from './databaseUrl';
 import { resetIdSequences } from './sequences';
 
 // Spec decision 9: TX's two users, HB's bob, and TX's fifteen ships (ids 1-15, role order kept).
@@ -100,14 +102,31 @@ export const DEMO_SHIPS: ShipInput[] = SHIPS.map(([model, shipClass, affiliation
   roles,
 }));
 
+function hashDemoPasswords(): Promise<string[]> {
+  return Promise.all(USERS.map((user) => hashPassword(user.password)));
+}
+
+/**
+ * The demo users' password hashes, begun before the database opens when it is a SQLite file that
+ * does not exist yet or is empty: argon2 runs on libuv's threads, beside the ORM's start and the
+ * migrations on the main thread. Anywhere else they would mostly be thrown away, and at a restart
+ * the hashing slows the start it shares the cores with.
+ */
+export function hashDemoPasswordsEarly(databaseUrl: string): Promise<string[]> | undefined {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.kind !== 'sqlite' || target.file === ':memory:') return undefined;
+  const empty = !existsSync(target.file) || statSync(target.file).size === 0;
+  return empty ? hashDemoPasswords() : undefined;
+}
+
 /**
  * Seeds the demo data into an empty database; a database with any user or ship is left alone. Two
  * instances starting on one empty database both try; the loser finds the ids taken and leaves it.
  */
-export async function seedDemoData(em: EntityManager, clock: Clock): Promise<boolean> {
+export async function seedDemoData(em: EntityManager, clock: Clock, demoHashes?: Promise<string[]>): Promise<boolean> {
   if ((await em.count(User)) > 0 || (await em.count(Ship)) > 0) return false;
   const now = new Date(clock());
-  const hashes = await Promise.all(USERS.map((user) => hashPassword(user.password)));
+  const hashes = await (demoHashes ?? hashDemoPasswords());
   try {
     await em.transactional(async (tx) => {
       USERS.forEach((user, index) => {
