@@ -47,6 +47,8 @@ export interface Config {
   corsOrigins: string[];
   /** argon2 operations allowed on the thread pool at once (which SQLite shares). */
   argon2Concurrency: number;
+  /** argon2 runs in a child process at this nice value; 0 runs it on this process's thread pool. */
+  argon2Nice: number;
   /** Remember recent successful Basic password checks (src/auth/verifiedPasswords.ts); off runs argon2 on every one. */
   passwordCache: boolean;
   /** Most (stored hash, password digest) pairs the cache holds; the least recently used go first. */
@@ -180,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
     // Leave a core for the event loop, shared among the workers; `npm run bench:flood` measures
     // what a password flood costs token requests.
     argon2Concurrency: integer(['ARGON2_CONCURRENCY'], Math.max(1, Math.floor((availableParallelism() - 1) / webConcurrency)), positive),
+    argon2Nice: integer(['ARGON2_NICE'], 10, (n) => (n >= 0 && n <= 19 ? null : 'must be 0-19')),
     passwordCache: flag('PASSWORD_CACHE', true),
     passwordCacheSize: integer(['PASSWORD_CACHE_SIZE'], 10_000, positive),
     passwordCacheTtlSeconds: integer(['PASSWORD_CACHE_TTL'], 600, positive),

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createRequestListener } from './app';
-import { setHashConcurrency, warmPasswordHasher } from './auth/passwords';
+import { setHashConcurrency, setHashNice, warmPasswordHasher } from './auth/passwords';
 import { clusterMetricsSource } from './observability/clusterMetrics';
 import { createLogger, flushLogger, type DestinationStream } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -13,7 +13,7 @@ import { loadTokenKeys } from './services/tokenKeys';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { AppRuntime } from './context';
-import { seedDemoData } from './db/demoData';
+import { hashDemoPasswordsEarly, seedDemoData } from './db/demoData';
 import { createHotReads } from './db/hotReads';
 import { initORM, type OrmOptions } from './db/orm';
 import { listenError } from './listenError';
@@ -69,14 +69,22 @@ function answerUnparsableRequest(error: Error & { code?: string }, socket: Duple
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   setHashConcurrency(config.argon2Concurrency);
-  // argon2 runs on libuv's threads, so the dummy hash is computed while the database opens.
+  const releaseArgon2 = setHashNice(config.argon2Nice);
+  // argon2 runs on libuv's threads, so the dummy hash and the demo users' are computed while the database opens.
   const warmed = warmPasswordHasher();
-  warmed.catch(() => undefined); // awaited before listening; this keeps an early failure from going unhandled
-  const orm = await initORM(config, options);
+  const seed = options.seed ?? config.seedDemo;
+  const demoHashes = seed ? hashDemoPasswordsEarly(config.databaseUrl) : undefined;
+  // Both awaited below; this keeps an early failure from going unhandled.
+  warmed.catch(() => undefined);
+  demoHashes?.catch(() => undefined);
+  const orm = await initORM(config, options).catch(async (error: unknown) => {
+    await releaseArgon2();
+    throw error;
+  });
   try {
     const em = orm.em.fork();
     const tokenKeys = await loadTokenKeys(em, config, clock);
-    if (options.seed ?? config.seedDemo) await seedDemoData(em, clock);
+    if (seed) await seedDemoData(em, clock, demoHashes);
     await warmed;
     const logger = createLogger(config, options.logDestination);
     const metrics = new Metrics(orm);
@@ -127,12 +135,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           await runtime.requests.idle();
           await hotReads.close();
           await orm.close();
+          await releaseArgon2();
           metrics.close();
           await flushLogger(logger);
         })()),
     };
   } catch (error) {
     await orm.close();
+    await releaseArgon2();
     throw error;
   }
 }

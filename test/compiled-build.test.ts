@@ -178,10 +178,13 @@ describe('npm start', () => {
     const workers = Number(env.WEB_CONCURRENCY ?? 1);
     if (workers > 1) await npm.waitFor((output) => (readyWorkerPids(output).length === workers ? true : undefined));
     const started = descendants(npm.child.pid!);
-    // npm, then node with nothing between them (no shell to swallow the signal), then the workers.
+    // npm, then node with nothing between them (no shell to swallow the signal), then the workers,
+    // and each serving process's argon2 child (auth/argon2Process.ts).
     const [node, ...rest] = started;
     expect(readFileSync(`/proc/${node}/cmdline`, 'utf8')).toMatch(/^node\0(--[^\0]+\0)*dist\/main\.js\0$/);
-    expect(rest).toHaveLength(workers > 1 ? workers : 0);
+    const isArgon2Child = (pid: number) => /\0-e\0/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    expect(rest.filter((pid) => !isArgon2Child(pid))).toHaveLength(workers > 1 ? workers : 0);
+    expect(rest.filter(isArgon2Child)).toHaveLength(workers);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
     process.kill(to === 'npm' ? npm.child.pid! : node!, signal);

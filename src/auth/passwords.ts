@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { Argon2Process } from './argon2Process';
 import { isArgon2Hash, parseLegacyHash, verifyLegacyHash } from './legacyHashes';
 
 /** Longer passwords are refused before hashing, so a huge password cannot tie up a worker. */
@@ -63,9 +64,52 @@ export function observeHashWaits(observer: (seconds: number) => void): () => voi
   return () => gate.waitObservers.delete(observer);
 }
 
+/** The argon2 child process's pid, when argon2 runs in one (tests). */
+export function argon2ProcessId(): number | undefined {
+  return hasher === inProcess ? undefined : argon2Process?.pid;
+}
+
 /** How many argon2 operations may use the thread pool at once (ARGON2_CONCURRENCY). */
 export function setHashConcurrency(limit: number): void {
   gate.limit = limit;
+}
+
+interface Argon2 {
+  hash(password: string): Promise<string>;
+  /** False for a wrong password and for a hash argon2 cannot parse; rejects only when it could not check. */
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+const inProcess: Argon2 = {
+  hash: (password) => argon2.hash(password, HASH_OPTIONS),
+  verify: (hash, password) => argon2.verify(hash, password).catch(() => false),
+};
+let argon2Process: Argon2Process | undefined;
+let argon2ProcessUsers = 0;
+let hasher: Argon2 = inProcess;
+
+/**
+ * ARGON2_NICE: above 0, argon2 runs in a child process at that nice value (auth/argon2Process.ts);
+ * 0 runs it on this process's thread pool, which is what a program without a server (the CLI)
+ * does. Returns the release a server calls as it stops: the last one stops the child.
+ */
+export function setHashNice(nice: number): () => Promise<void> {
+  if (nice === 0) {
+    hasher = inProcess;
+    return async () => undefined;
+  }
+  if (argon2Process) argon2Process.setNice(nice);
+  else argon2Process = new Argon2Process(nice);
+  const child = argon2Process;
+  hasher = { hash: (password) => child.hash(password, HASH_OPTIONS), verify: (hash, password) => child.verify(hash, password) };
+  argon2ProcessUsers += 1;
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    argon2ProcessUsers -= 1;
+    if (argon2ProcessUsers === 0) await child.stop();
+  };
 }
 
 export function passwordBytes(password: string): number {
@@ -74,7 +118,7 @@ export function passwordBytes(password: string): number {
 
 export function hashPassword(password: string): Promise<string> {
   if (passwordBytes(password) > MAX_PASSWORD_BYTES) throw new RangeError('password too long');
-  return gate.run(() => argon2.hash(password, HASH_OPTIONS)).then(canonicalArgon2);
+  return gate.run(() => hasher.hash(password)).then(canonicalArgon2);
 }
 
 const ARGON2_PHC = /^\$(argon2(?:id|i|d))\$v=(\d+)\$([^$]+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
@@ -106,18 +150,17 @@ export async function verifyPassword(hash: string | null, password: string): Pro
   if (hash === null || !isArgon2Hash(hash)) {
     const legacy = hash === null ? null : parseLegacyHash(hash);
     if (legacy && (await gate.run(() => verifyLegacyHash(legacy, password)))) return true;
-    dummyHash ??= hashPassword('hangar-dummy-password');
+    dummyHash ??= hashPassword('hangar-dummy-password').catch((error: unknown) => {
+      dummyHash = undefined;
+      throw error;
+    });
     const dummy = await dummyHash;
     verifications += 1;
-    await gate.run(() => argon2.verify(dummy, password));
+    await gate.run(() => hasher.verify(dummy, password));
     return false;
   }
   verifications += 1;
-  try {
-    return await gate.run(() => argon2.verify(hash, password));
-  } catch {
-    return false;
-  }
+  return gate.run(() => hasher.verify(hash, password));
 }
 
 /** Whether a hash that just verified should be replaced by an argon2id one (it is a legacy hash). */
