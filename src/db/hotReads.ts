@@ -14,6 +14,8 @@ import { openSqliteReader } from './sqliteReader';
 //   result mapper (column names, dates).
 // - loginRows and attemptLogs: Basic user:password (and every password login). The account's row
 //   by a login identifier, and two throttle logs.
+// - shipsAfter: TX's unpaginated ship list, a batch at a time (services/ships.ts, shipBatches), so
+//   a 100k-ship list does not make 200 round trips through the ORM's driver.
 
 /** The user row without its password hash, as plain data (no entity, no identity map). */
 export type LiveUser = Omit<User, 'passwordHash'>;
@@ -30,7 +32,22 @@ export interface HotReads {
   userOf(row: Record<string, unknown>): LoginUser;
   /** The attempt logs stored under two rate-limit keys (digests); a key without a log has no row. */
   attemptLogs(keys: [string, string]): Promise<{ key: string; attempts: string }[]>;
+  /** Up to `limit` ships with ids above `afterId`, in id order, as raw rows (`roles` is JSON text on SQLite). */
+  shipsAfter(afterId: number, limit: number): Promise<RawShipRow[]>;
   close(): Promise<void>;
+}
+
+/** A `ships` row under ShipRow's names (services/ships.ts); the pg driver parses `roles` itself. */
+export interface RawShipRow {
+  id: number;
+  affiliation: string;
+  category: string;
+  crew: number;
+  length: number;
+  manufacturer: string;
+  model: string;
+  shipClass: string;
+  roles: string | string[];
 }
 
 interface Statement {
@@ -55,6 +72,12 @@ const loginBy = (columns: string, canonicalColumn: string, column: string): Stat
 const ATTEMPT_LOGS: Statement = {
   name: 'hangar_attempt_logs',
   sql: (p) => `select "key", attempts from rate_limit_buckets where "key" in (${p(1)}, ${p(2)})`,
+};
+
+const SHIPS_AFTER: Statement = {
+  name: 'hangar_ships_after',
+  sql: (p) =>
+    `select id, affiliation, category, crew, length, manufacturer, model, ship_class as "shipClass", roles from ships where id > ${p(1)} order by id limit ${p(2)}`,
 };
 
 /** Three keys exactly, so the statement stays one; a refresh token's two repeat its jti. */
@@ -137,6 +160,7 @@ export function createHotReads(orm: Orm, databaseUrl: string): HotReads {
     userOf: (row) => driver.mapResult(row as EntityData<User>, meta) as LoginUser,
     loginRows: (by, canonical, identifier) => run(login[by], [canonical, identifier]) as Promise<Record<string, unknown>[]>,
     attemptLogs: (keys) => run(ATTEMPT_LOGS, keys) as Promise<{ key: string; attempts: string }[]>,
+    shipsAfter: (afterId, limit) => run(SHIPS_AFTER, [afterId, limit]) as Promise<RawShipRow[]>,
     close,
   };
 }

@@ -85,30 +85,22 @@ export interface ShipRow extends ShipInput {
 
 /**
  * All ships in id order, `batchSize` at a time, for dialects without pagination, whose lists are too long to hold at once: keyset pages
- * (`id > last`) on the primary key, one plain query each through the connection, no entities. Every
- * ship that exists throughout the read appears once, in order; unlike one big select it is not a
- * snapshot (a transaction would hold SQLite's one connection for the whole read).
+ * (`id > last`) on the primary key, one prepared statement each (db/hotReads.ts: on a SQLite file,
+ * on this thread), no entities. Every ship that exists throughout the read appears once, in order;
+ * unlike one big select it is not a snapshot (a transaction would hold SQLite's one connection for
+ * the whole read).
  */
 export async function* shipBatches(ctx: ServiceContext, batchSize: number): AsyncGenerator<ShipRow[]> {
-  const connection = ctx.em.getConnection();
   let last = 0;
   for (;;) {
-    // Aliased to ShipRow's names and fixed up in place: no second object per row.
-    const rows = await connection.execute<RawShip[]>(
-      'select id, affiliation, category, crew, length, manufacturer, model, ship_class as "shipClass", roles from ships where id > ? order by id limit ?',
-      [last, batchSize],
-    );
+    // Under ShipRow's names, and fixed up in place: no second object per row.
+    const rows = await ctx.hotReads.shipsAfter(last, batchSize);
     if (rows.length === 0) return;
     for (const row of rows) if (typeof row.roles === 'string') row.roles = JSON.parse(row.roles) as string[];
     yield rows as ShipRow[];
     if (rows.length < batchSize) return;
     last = rows[rows.length - 1]!.id;
   }
-}
-
-interface RawShip extends Omit<ShipRow, 'roles'> {
-  /** JSON text on SQLite; the pg driver parses json columns itself. */
-  roles: string | string[];
 }
 
 function escapeLike(value: string): string {

@@ -78,7 +78,9 @@ export async function streamJsonArray<T>(
     encode(first.value, false);
     for (;;) {
       if (!more) await writable(res);
-      else await nextTurn();
+      // Also after 'drain': a write the socket took at once emits it on process.nextTick, so with
+      // a batch read on this thread (db/hotReads.ts) the whole list would go out in one turn.
+      await nextTurn();
       if (res.destroyed) return;
       const next = await pending;
       if (next.done) break;
