@@ -70,12 +70,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const clock = options.clock ?? systemClock;
   setHashConcurrency(config.argon2Concurrency);
   const releaseArgon2 = setHashNice(config.argon2Nice);
-  // argon2 runs on libuv's threads, so the dummy hash and the demo users' are computed while the database opens.
-  const warmed = warmPasswordHasher();
+  warmPasswordHasher();
+  // argon2 runs beside the main thread, so the demo users' hashes are computed while the database opens.
   const seed = options.seed ?? config.seedDemo;
   const demoHashes = seed ? hashDemoPasswordsEarly(config.databaseUrl) : undefined;
-  // Both awaited below; this keeps an early failure from going unhandled.
-  warmed.catch(() => undefined);
+  // Awaited below; this keeps an early failure from going unhandled.
   demoHashes?.catch(() => undefined);
   const orm = await initORM(config, options).catch(async (error: unknown) => {
     await releaseArgon2();
@@ -85,7 +84,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const em = orm.em.fork();
     const tokenKeys = await loadTokenKeys(em, config, clock);
     if (seed) await seedDemoData(em, clock, demoHashes);
-    await warmed;
     const logger = createLogger(config, options.logDestination);
     const metrics = new Metrics(orm);
     if (options.clusterWorker) metrics.scrape = clusterMetricsSource(metrics.registry);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { argon2ProcessId, hashGateStats, hashPassword, setHashNice, verifyPassword } from '../src/auth/passwords';
+import { argon2ProcessId, DUMMY_HASH, hashGateStats, hashPassword, setHashNice, verifyPassword } from '../src/auth/passwords';
 import { startTestServer, type TestServer } from './support/testServer';
 
 // argon2 runs in a child process at a lower CPU priority (ARGON2_NICE), so a login storm takes
@@ -44,6 +44,9 @@ describe('argon2 in a child process', () => {
     expect(await verifyPassword(hash, 'correct horse')).toBe(true);
     expect(await verifyPassword(hash, 'wrong horse')).toBe(false);
     expect(await verifyPassword('$argon2id$v=19$m=19456,t=2,p=1$not-base64!$nope', 'x')).toBe(false);
+    // An unknown account is verified against a constant hash: it must cost what a new hash costs.
+    const parameters = (encoded: string) => encoded.split('$').slice(1, 4);
+    expect(parameters(DUMMY_HASH)).toEqual(parameters(hash));
   });
 
   it('fails a login cut off by its death with a plain error, and the next login starts a new one', async () => {

@@ -53,7 +53,7 @@ export class Argon2Process {
   }
 
   private send(operation: Operation): Promise<string | boolean> {
-    const child = this.started();
+    const child = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -63,7 +63,7 @@ export class Argon2Process {
     });
   }
 
-  private started(): ChildProcess {
+  start(): ChildProcess {
     if (this.child) return this.child;
     const argon2Path = createRequire(import.meta.url).resolve('argon2');
     // No environment: the child needs none, and the parent's holds secrets.

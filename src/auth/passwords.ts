@@ -8,7 +8,12 @@ export const MAX_PASSWORD_BYTES = 1024;
 // OWASP's minimum for argon2id. argon2 hashes on libuv's thread pool, off the event loop.
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-let dummyHash: Promise<string> | undefined;
+/**
+ * What an unknown account's password is verified against, so that the answer takes as long as for
+ * a known one: an argon2id hash, with HASH_OPTIONS's parameters, of 32 random bytes nobody kept. A
+ * constant, so that no hash has to be computed before a server answers.
+ */
+export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$lTWe7++gtaOJm4XO+Juwqg$n+vv5Vvq4Bng7fzuoA5EIKt33oQ04ZuoIaVJhWlIwC4';
 let verifications = 0;
 
 /** argon2 verifications this process has run (tests see what the verified-password cache saves). */
@@ -150,13 +155,8 @@ export async function verifyPassword(hash: string | null, password: string): Pro
   if (hash === null || !isArgon2Hash(hash)) {
     const legacy = hash === null ? null : parseLegacyHash(hash);
     if (legacy && (await gate.run(() => verifyLegacyHash(legacy, password)))) return true;
-    dummyHash ??= hashPassword('hangar-dummy-password').catch((error: unknown) => {
-      dummyHash = undefined;
-      throw error;
-    });
-    const dummy = await dummyHash;
     verifications += 1;
-    await gate.run(() => hasher.verify(dummy, password));
+    await gate.run(() => hasher.verify(DUMMY_HASH, password));
     return false;
   }
   verifications += 1;
@@ -168,7 +168,7 @@ export function needsRehash(hash: string): boolean {
   return !isArgon2Hash(hash);
 }
 
-/** Computes the dummy hash ahead of the first failed login. */
-export async function warmPasswordHasher(): Promise<void> {
-  await verifyPassword(null, '');
+/** Starts the argon2 process, if argon2 runs in one, so that the first login does not wait for it. */
+export function warmPasswordHasher(): void {
+  if (hasher !== inProcess) argon2Process?.start();
 }
