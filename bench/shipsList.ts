@@ -1,11 +1,12 @@
 // npx tsx bench/shipsList.ts: TX's unpaginated GET /api/ships at 100k ships (issue 12, target 5).
-// Seeds 100k ships, then per round fetches the whole list while one client sends GET /api/ships/1
-// back to back, sampling the server's RSS from /proc. The same runs against a baseline checkout
+// Seeds 100k ships, then per round fetches the whole list while another client (a process of its
+// own) sends GET /api/ships/1 back to back, sampling the server's RSS from /proc. The same runs against a baseline checkout
 // (BENCH_SHIPS_BASELINE, a git ref; default the commit before streaming; "none" skips it) on the
 // same database, interleaved. Also measures a paged list (GraphQL ships(first: 20)) at 1k and 100k.
 // Targets: list ≥4× faster than the baseline, RSS growth < 50 MB, /api/ships/1 p99 < 100 ms while
 // the list streams, the same bytes as the baseline, paged lists flat (100k ≥ 0.5× the 1k rate).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { request } from 'node:http';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,22 +58,36 @@ interface ListRun {
   body: Buffer;
 }
 
+// The probing client, a process of its own: in this one, gathering the 34 MB list (its chunks,
+// their final copy, their garbage) would hold up the probes and be counted as the server's time.
+// It sends GET /api/ships/1 back to back until its stdin closes, and prints each one's start (ms
+// since the epoch) and latency.
+const PROBER = `
+const url = process.argv[1];
+let open = true;
+process.stdin.on('end', () => (open = false)).resume();
+(async () => {
+  while (open) {
+    const started = performance.timeOrigin + performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error('GET /api/ships/1: ' + response.status);
+    process.stdout.write(started + ' ' + (performance.timeOrigin + performance.now() - started) + '\\n');
+  }
+})();
+`;
+
 async function listOnce(target: Target): Promise<ListRun> {
   const pid = target.child.pid!;
   const base = rssBytes(pid);
   let peak = base;
   const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 10);
-  let done = false;
-  const latencies: number[] = [];
-  const probing = (async () => {
-    while (!done) {
-      const started = performance.now();
-      const response = await fetch(`${target.url}/api/ships/1`);
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`GET /api/ships/1: ${response.status}`);
-      latencies.push(performance.now() - started);
-    }
-  })();
+  const prober = spawn(process.execPath, ['-e', PROBER, `${target.url}/api/ships/1`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let lines = '';
+  prober.stdout.on('data', (chunk: Buffer) => (lines += chunk));
+  // Started once the prober has answers coming back, so the first probes are not its own start.
+  while (!lines.includes('\n')) await new Promise((resolve) => setTimeout(resolve, 5));
+  const listFrom = performance.timeOrigin + performance.now();
   const started = performance.now();
   // node:http, not fetch: undici takes seconds to gather a 34 MB body, which would hide the server's time.
   const { status, body } = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
@@ -86,9 +101,19 @@ async function listOnce(target: Target): Promise<ListRun> {
       .end();
   });
   const seconds = (performance.now() - started) / 1000;
-  done = true;
-  await probing;
+  const listTo = performance.timeOrigin + performance.now();
+  const exited = once(prober, 'exit');
+  prober.stdin.end();
+  const [code] = (await exited) as [number | null];
+  if (code !== 0) throw new Error(`the probing client exited with ${code}`);
   clearInterval(sampler);
+  // The probes sent while the list was being read.
+  const latencies = lines
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' ').map(Number) as [number, number])
+    .filter(([at]) => at >= listFrom && at < listTo)
+    .map(([, ms]) => ms);
   if (status !== 200) throw new Error(`GET /api/ships: ${status}`);
   return {
     seconds,

@@ -14,8 +14,9 @@ import { openSqliteReader } from './sqliteReader';
 //   result mapper (column names, dates).
 // - loginRows and attemptLogs: Basic user:password (and every password login). The account's row
 //   by a login identifier, and two throttle logs.
-// - shipsAfter: TX's unpaginated ship list, a batch at a time (services/ships.ts, shipBatches), so
-//   a 100k-ship list does not make 200 round trips through the ORM's driver.
+// - shipsAfter and shipById: TX's unpaginated ship list, a batch at a time (services/ships.ts,
+//   shipBatches), so a 100k-ship list does not make 200 round trips through the ORM's driver, and
+//   TX's one ship, which a client fetches while such a list streams.
 
 /** The user row without its password hash, as plain data (no entity, no identity map). */
 export type LiveUser = Omit<User, 'passwordHash'>;
@@ -34,6 +35,7 @@ export interface HotReads {
   attemptLogs(keys: [string, string]): Promise<{ key: string; attempts: string }[]>;
   /** Up to `limit` ships with ids above `afterId`, in id order, as raw rows (`roles` is JSON text on SQLite). */
   shipsAfter(afterId: number, limit: number): Promise<RawShipRow[]>;
+  shipById(id: number): Promise<RawShipRow | undefined>;
   close(): Promise<void>;
 }
 
@@ -74,10 +76,14 @@ const ATTEMPT_LOGS: Statement = {
   sql: (p) => `select "key", attempts from rate_limit_buckets where "key" in (${p(1)}, ${p(2)})`,
 };
 
+const SHIP_COLUMNS = 'id, affiliation, category, crew, length, manufacturer, model, ship_class as "shipClass", roles';
 const SHIPS_AFTER: Statement = {
   name: 'hangar_ships_after',
-  sql: (p) =>
-    `select id, affiliation, category, crew, length, manufacturer, model, ship_class as "shipClass", roles from ships where id > ${p(1)} order by id limit ${p(2)}`,
+  sql: (p) => `select ${SHIP_COLUMNS} from ships where id > ${p(1)} order by id limit ${p(2)}`,
+};
+const SHIP_BY_ID: Statement = {
+  name: 'hangar_ship_by_id',
+  sql: (p) => `select ${SHIP_COLUMNS} from ships where id = ${p(1)}`,
 };
 
 /** Three keys exactly, so the statement stays one; a refresh token's two repeat its jti. */
@@ -161,6 +167,7 @@ export function createHotReads(orm: Orm, databaseUrl: string): HotReads {
     loginRows: (by, canonical, identifier) => run(login[by], [canonical, identifier]) as Promise<Record<string, unknown>[]>,
     attemptLogs: (keys) => run(ATTEMPT_LOGS, keys) as Promise<{ key: string; attempts: string }[]>,
     shipsAfter: (afterId, limit) => run(SHIPS_AFTER, [afterId, limit]) as Promise<RawShipRow[]>,
+    shipById: async (id) => (await run(SHIP_BY_ID, [id]))[0] as RawShipRow | undefined,
     close,
   };
 }

@@ -1,5 +1,6 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Ship, type User } from '../entities';
+import type { RawShipRow } from '../db/hotReads';
 import { ForbiddenError, NotFoundError } from './errors';
 import { readPageArgs, toPage, type Page, type PageArgs } from './pagination';
 import type { ServiceContext } from './serviceContext';
@@ -52,6 +53,13 @@ export async function getShip(ctx: ServiceContext, id: number): Promise<Ship> {
   return ship;
 }
 
+/** getShip's ship as its listed fields, read without an entity (a prepared statement, db/hotReads.ts). */
+export async function getShipRow(ctx: ServiceContext, id: number): Promise<ShipRow> {
+  const row = Number.isSafeInteger(id) ? await ctx.hotReads.shipById(id) : undefined;
+  if (!row) throw new NotFoundError('Ship', String(id));
+  return shipRowOf(row);
+}
+
 export async function listShips(ctx: ServiceContext, filter: ShipFilter, args: PageArgs): Promise<Page<Ship>> {
   const { limit, afterId } = readPageArgs(args);
   // No stored text holds U+0000 (checkText), and such text must not reach a query.
@@ -96,11 +104,16 @@ export async function* shipBatches(ctx: ServiceContext, batchSize: number): Asyn
     // Under ShipRow's names, and fixed up in place: no second object per row.
     const rows = await ctx.hotReads.shipsAfter(last, batchSize);
     if (rows.length === 0) return;
-    for (const row of rows) if (typeof row.roles === 'string') row.roles = JSON.parse(row.roles) as string[];
-    yield rows as ShipRow[];
+    yield rows.map(shipRowOf);
     if (rows.length < batchSize) return;
     last = rows[rows.length - 1]!.id;
   }
+}
+
+/** Fixed up in place, no second object: `roles` is JSON text on SQLite (the pg driver parses it). */
+function shipRowOf(row: RawShipRow): ShipRow {
+  if (typeof row.roles === 'string') row.roles = JSON.parse(row.roles) as string[];
+  return row as ShipRow;
 }
 
 function escapeLike(value: string): string {

@@ -3,7 +3,7 @@ import type { AppRuntime, RequestContext } from '../../context';
 import { viewerEntity, type ViewerUser } from '../../services/viewer';
 import { authenticatePassword, passwordToSet } from '../../services/credentials';
 import { NotFoundError, UnauthenticatedError } from '../../services/errors';
-import { createShip, deleteShip, getShip, shipBatches, updateShip } from '../../services/ships';
+import { createShip, deleteShip, getShip, getShipRow, shipBatches, updateShip } from '../../services/ships';
 import { issueTokens, refreshTokens, revokeClaims, revokeToken } from '../../services/tokens';
 import { allUsers, assertSelf, deleteUser, getUser, keptCredentialOf, registerUser, updateUser } from '../../services/users';
 import { hasFormContentType, hasJsonContentType, isPlainObject, limitedBody, readJson } from '../flask/bodies';
@@ -129,7 +129,7 @@ const listShips: RestHandler = async (ctx, req, res) => {
 };
 
 const showShip: RestHandler = async (ctx, req, res) => {
-  sendJson(res, 200, shipJson(await getShip(ctx, pathId(req, 'Ship'))));
+  sendJson(res, 200, shipJson(await getShipRow(ctx, pathId(req, 'Ship'))));
 };
 
 const addShip: RestHandler = async (ctx, req, res) => {
