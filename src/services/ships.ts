@@ -53,9 +53,15 @@ export async function getShip(ctx: ServiceContext, id: number): Promise<Ship> {
   return ship;
 }
 
-/** getShip's ship as its listed fields, read without an entity (a prepared statement, db/hotReads.ts). */
+/** The largest id a row can have: ids are PostgreSQL `integer`s, and imports keep to them on SQLite. */
+const MAX_ROW_ID = 2 ** 31 - 1;
+
+/**
+ * getShip's ship as its listed fields, read without an entity (a prepared statement,
+ * db/hotReads.ts). An id no row can have is not sent: PostgreSQL refuses it as out of range.
+ */
 export async function getShipRow(ctx: ServiceContext, id: number): Promise<ShipRow> {
-  const row = Number.isSafeInteger(id) ? await ctx.hotReads.shipById(id) : undefined;
+  const row = Number.isSafeInteger(id) && id >= 1 && id <= MAX_ROW_ID ? await ctx.hotReads.shipById(id) : undefined;
   if (!row) throw new NotFoundError('Ship', String(id));
   return shipRowOf(row);
 }
