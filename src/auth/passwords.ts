@@ -5,7 +5,8 @@ import { isArgon2Hash, parseLegacyHash, verifyLegacyHash } from './legacyHashes'
 /** Longer passwords are refused before hashing, so a huge password cannot tie up a worker. */
 export const MAX_PASSWORD_BYTES = 1024;
 
-// OWASP's minimum for argon2id. argon2 hashes on libuv's thread pool, off the event loop.
+// OWASP's minimum for argon2id. argon2 hashes off the event loop: in the argon2 process
+// (auth/argon2Process.ts), or on libuv's thread pool.
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 /**

@@ -108,8 +108,8 @@ function hashDemoPasswords(): Promise<string[]> {
 
 /**
  * The demo users' password hashes, begun before the database opens when it is a SQLite file that
- * does not exist yet or is empty: argon2 runs on libuv's threads, beside the ORM's start and the
- * migrations on the main thread. Anywhere else they would mostly be thrown away, and at a restart
+ * does not exist yet or is empty: argon2 runs off the main thread, beside the ORM's start and the
+ * migrations on it. Anywhere else they would mostly be thrown away, and at a restart
  * the hashing slows the start it shares the cores with.
  */
 export function hashDemoPasswordsEarly(databaseUrl: string): Promise<string[]> | undefined {
