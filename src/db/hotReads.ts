@@ -1,5 +1,5 @@
 import type { EntityData } from '@mikro-orm/core';
-import type { User } from '../entities';
+import type { Ship, User } from '../entities';
 import { parseDatabaseUrl } from './databaseUrl';
 import type { Orm } from './orm';
 import { openSqliteReader } from './sqliteReader';
@@ -39,18 +39,10 @@ export interface HotReads {
   close(): Promise<void>;
 }
 
-/** A `ships` row under ShipRow's names (services/ships.ts); the pg driver parses `roles` itself. */
-export interface RawShipRow {
-  id: number;
-  affiliation: string;
-  category: string;
-  crew: number;
-  length: number;
-  manufacturer: string;
-  model: string;
-  shipClass: string;
+/** A `ships` row under the entity's names, `roles` as JSON text on SQLite (the pg driver parses it). */
+export type RawShipRow = Pick<Ship, 'id' | 'affiliation' | 'category' | 'crew' | 'length' | 'manufacturer' | 'model' | 'shipClass'> & {
   roles: string | string[];
-}
+};
 
 interface Statement {
   /** node-postgres prepares a named statement once per connection. */
