@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { HotReads } from './db/hotReads';
+import type { RunStatement } from './db/statements';
 import type { Orm } from './db/orm';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
@@ -23,6 +24,7 @@ export interface AppRuntime {
   clock: Clock;
   tokenKeys: TokenKeys;
   hotReads: HotReads;
+  statements: RunStatement;
   requests: RequestTracker;
   logger: Logger;
   metrics: Metrics;
@@ -53,10 +55,11 @@ export interface ContextRequest {
 }
 
 export async function createContext(runtime: AppRuntime, req: ContextRequest, res: ResponseHeaderSink): Promise<RequestContext> {
-  const { config, clock, tokenKeys, hotReads } = runtime;
+  const { config, clock, tokenKeys, hotReads, statements } = runtime;
   const credentials = readCredentials(req.headers, config.sessionName, looksLikeJwt);
   const ctx = {
     hotReads,
+    statements,
     config,
     clock,
     tokenKeys,

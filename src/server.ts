@@ -15,6 +15,7 @@ import type { Config } from './config';
 import type { AppRuntime } from './context';
 import { hashDemoPasswordsEarly, seedDemoData } from './db/demoData';
 import { createHotReads } from './db/hotReads';
+import { poolStatements } from './db/statements';
 import { initORM, type OrmOptions } from './db/orm';
 import { listenError } from './listenError';
 import { RequestTracker } from './requestTracker';
@@ -88,7 +89,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const metrics = new Metrics(orm);
     if (options.clusterWorker) metrics.scrape = clusterMetricsSource(metrics.registry);
     const hotReads = createHotReads(orm, config.databaseUrl);
-    const runtime: AppRuntime = { orm, config, clock, tokenKeys, hotReads, requests: new RequestTracker(), logger, metrics, audit: options.audit };
+    const statements = poolStatements(orm, config.databaseUrl);
+    const runtime: AppRuntime = { orm, config, clock, tokenKeys, hotReads, statements, requests: new RequestTracker(), logger, metrics, audit: options.audit };
     const handle = createRequestListener(runtime);
     const observe = requestObserver(logger, metrics);
     const server = createServer((req, res) => {

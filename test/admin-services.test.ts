@@ -21,9 +21,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function context(): ServiceContext & { events: unknown[] } {
-  const { orm, config, tokenKeys, hotReads } = server.running.runtime;
+  const { orm, config, tokenKeys, hotReads, statements } = server.running.runtime;
   const events: unknown[] = [];
-  return { em: orm.em.fork(), config, clock: clock.now, tokenKeys, hotReads, audit: (event) => events.push(event), clientIp: 'test', events };
+  return { em: orm.em.fork(), config, clock: clock.now, tokenKeys, hotReads, statements, audit: (event) => events.push(event), clientIp: 'test', events };
 }
 
 let users = 0;

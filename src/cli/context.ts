@@ -1,4 +1,5 @@
 import { createHotReads, type HotReads } from '../db/hotReads';
+import { poolStatements } from '../db/statements';
 import { systemClock, type Clock } from '../clock';
 import { loadConfig, type Config } from '../config';
 import { describeDatabase, parseDatabaseUrl } from '../db/databaseUrl';
@@ -84,6 +85,7 @@ export async function serviceContext(io: CliIo, db: CliDatabase): Promise<Servic
     clock,
     tokenKeys: await loadTokenKeys(em, db.config, clock),
     hotReads: db.hotReads(),
+    statements: poolStatements(db.orm, db.config.databaseUrl),
     audit: jsonLineAuditLog(clock, (line) => io.stderr.write(`${line}\n`)),
     clientIp: 'cli',
   };

@@ -3,6 +3,7 @@ import type { Ship, User } from '../entities';
 import { parseDatabaseUrl } from './databaseUrl';
 import type { Orm } from './orm';
 import { openSqliteReader } from './sqliteReader';
+import { poolStatements, sqlTexts, type RunStatement, type Statement } from './statements';
 
 // The reads that authenticate a request, run on every request so that revocation, deletion, a
 // password change and a lockout are seen at once by every instance. They are the hot path, so
@@ -44,13 +45,6 @@ export type RawShipRow = Pick<Ship, 'id' | 'affiliation' | 'category' | 'crew' |
   roles: string | string[];
 };
 
-interface Statement {
-  /** node-postgres prepares a named statement once per connection. */
-  name: string;
-  /** The SQL with `p(n)` for the n-th parameter, 1-based. */
-  sql(p: (n: number) => string): string;
-}
-
 const LIVE_COLUMNS =
   'id, uuid, username, username_canonical, email, email_canonical, first_name, last_name, token_version, kept_token_chain, created_at, updated_at';
 const LIVE_USER: Statement = {
@@ -84,59 +78,24 @@ function paddedKeys(keys: string[]): [string, string, string] {
   return [keys[0]!, keys[1] ?? keys[0]!, keys[2] ?? keys[0]!];
 }
 
-interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-}
-interface KnexClient {
-  acquireConnection(): Promise<unknown>;
-  releaseConnection(connection: unknown): Promise<unknown>;
-}
-
-type Run = (statement: Statement, params: unknown[]) => Promise<unknown[]>;
-
-/** Each statement's SQL with the engine's placeholders, built on first use. */
-function sqlTexts(placeholder: (n: number) => string): (statement: Statement) => string {
-  const texts = new Map<Statement, string>();
-  return (statement) => {
-    let text = texts.get(statement);
-    if (text === undefined) texts.set(statement, (text = statement.sql(placeholder)));
-    return text;
-  };
-}
+/** The first row only: better-sqlite3 then builds one row object, not an array of them. */
+type RunOne = (statement: Statement, params: unknown[]) => Promise<unknown>;
 
 /** How each engine runs a statement, and what closing it takes. */
-function runner(orm: Orm, databaseUrl: string): { run: Run; close(): Promise<void> } {
+function runner(orm: Orm, databaseUrl: string): { run: RunStatement; one: RunOne; close(): Promise<void> } {
   const target = parseDatabaseUrl(databaseUrl);
-  if (target.kind === 'postgresql') {
-    // The connection comes from knex's pool, so its timeouts and outage handling apply as to any query.
-    const knexClient = orm.em.getConnection().getKnex().client as unknown as KnexClient;
-    const textOf = sqlTexts((n) => `$${n}`);
-    return {
-      async run(statement, values) {
-        const text = textOf(statement);
-        const connection = (await knexClient.acquireConnection()) as PgClient;
-        try {
-          return (await connection.query({ name: statement.name, text, values })).rows;
-        } finally {
-          await knexClient.releaseConnection(connection);
-        }
-      },
-      close: async () => undefined,
-    };
-  }
-  const textOf = sqlTexts(() => '?');
-  if (target.file === ':memory:') {
-    // An in-memory database exists only on the pool's one connection.
-    return {
-      run: async (statement, params) => (await orm.em.getConnection().execute(textOf(statement), params)) as unknown[],
-      close: async () => undefined,
-    };
+  if (target.kind === 'postgresql' || target.file === ':memory:') {
+    // PostgreSQL, or an in-memory database, which exists only on the pool's one connection.
+    const run = poolStatements(orm, databaseUrl);
+    return { run, one: async (statement, params) => (await run(statement, params))[0], close: async () => undefined };
   }
   // A SQLite file: the pool has one connection, which every write and transaction queues for.
   // These reads get a read-only connection of their own that runs them on this thread.
   const reader = openSqliteReader(target.file);
+  const textOf = sqlTexts(() => '?');
   return {
     run: async (statement, params) => reader.statement(textOf(statement)).all(...params),
+    one: async (statement, params) => reader.statement(textOf(statement)).get(...params),
     close: async () => reader.close(),
   };
 }
@@ -144,7 +103,7 @@ function runner(orm: Orm, databaseUrl: string): { run: Run; close(): Promise<voi
 export function createHotReads(orm: Orm, databaseUrl: string): HotReads {
   const meta = orm.getMetadata().get('User');
   const driver = orm.em.getDriver();
-  const { run, close } = runner(orm, databaseUrl);
+  const { run, one, close } = runner(orm, databaseUrl);
   const columns = meta.props
     .filter((prop) => prop.kind === 'scalar' && prop.persist !== false)
     .flatMap((prop) => prop.fieldNames)
@@ -152,14 +111,14 @@ export function createHotReads(orm: Orm, databaseUrl: string): HotReads {
   const login = { username: loginBy(columns, 'username_canonical', 'username'), email: loginBy(columns, 'email_canonical', 'email') };
   return {
     async liveUser(uuid, keys) {
-      const [row] = await run(LIVE_USER, [uuid, ...paddedKeys(keys)]);
+      const row = await one(LIVE_USER, [uuid, ...paddedKeys(keys)]);
       return row ? (driver.mapResult(row as EntityData<User>, meta) as LiveUser) : null;
     },
     userOf: (row) => driver.mapResult(row as EntityData<User>, meta) as LoginUser,
     loginRows: (by, canonical, identifier) => run(login[by], [canonical, identifier]) as Promise<Record<string, unknown>[]>,
     attemptLogs: (keys) => run(ATTEMPT_LOGS, keys) as Promise<{ key: string; attempts: string }[]>,
     shipsAfter: (afterId, limit) => run(SHIPS_AFTER, [afterId, limit]) as Promise<RawShipRow[]>,
-    shipById: async (id) => (await run(SHIP_BY_ID, [id]))[0] as RawShipRow | undefined,
+    shipById: (id) => one(SHIP_BY_ID, [id]) as Promise<RawShipRow | undefined>,
     close,
   };
 }

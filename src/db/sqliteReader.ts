@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 
 export interface ReaderStatement {
   all(...params: unknown[]): unknown[];
+  /** The first row, or undefined; it stops there, where all() would step on to the end. */
+  get(...params: unknown[]): unknown;
 }
 
 interface BetterSqliteDatabase {

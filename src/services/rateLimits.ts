@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
 import { RateLimitBucket } from '../entities';
+import type { Statement } from '../db/statements';
 import type { ServiceContext } from './serviceContext';
 
 // Sliding-window attempt logs in the database, so every instance shares them. A key's row holds
@@ -32,32 +33,40 @@ const stored = (key: string) => createHash('sha256').update(key).digest('hex');
 const timeText = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(TIME_DIGITS, '0');
 
 /**
- * Counts an attempt against `limit` per window, in one statement (insert, or update on conflict,
- * returning the row), so concurrent requests on any instance each see the others and a burst
- * cannot slip under the limit. A full log whose oldest entry is still in the window refuses the
- * attempt and stays as it is; otherwise the oldest entry (when full) makes way for this one.
+ * Counts an attempt: inserts the key's log, or on conflict appends the entry to it, returning the
+ * log. One statement, so concurrent requests on any instance each see the others and a burst
+ * cannot slip under the limit. A full log (p3 characters) whose oldest entry is still in the
+ * window (newer than p4) refuses the attempt and stays as it is; otherwise the oldest entry, when
+ * the log is full, makes way for this one (the newest p5 characters are kept).
  */
+const RECORD_ATTEMPT: Statement = {
+  name: 'hangar_record_attempt',
+  sql: (p) => {
+    const log = 'rate_limit_buckets.attempts';
+    return `insert into rate_limit_buckets ("key", attempts) values (${p(1)}, ${p(2)}) on conflict ("key") do update set attempts =
+      case when length(${log}) < ${p(3)} then ${log} || ${p(2)}
+        when substr(${log}, length(${log}) - ${p(3)} + 1, ${TIME_DIGITS}) <= ${p(4)} then substr(${log}, length(${log}) - ${p(5)} + 1) || ${p(2)}
+        else ${log} end
+      returning attempts`;
+  },
+};
+const FORGET_ATTEMPT: Statement = {
+  name: 'hangar_forget_attempt',
+  sql: (p) => `update rate_limit_buckets set attempts = replace(attempts, ${p(2)}, '') where "key" = ${p(1)}`,
+};
+const RESET_COUNT: Statement = {
+  name: 'hangar_reset_count',
+  sql: (p) => `delete from rate_limit_buckets where "key" = ${p(1)}`,
+};
+
+/** Counts an attempt against `limit` per window (RECORD_ATTEMPT). */
 export async function recordAttempt(ctx: ServiceContext, rawKey: string, limit: number): Promise<Attempt> {
   const now = ctx.clock();
   const windowMs = ctx.config.rateLimitWindowSeconds * 1000;
   const entry = timeText(now) + randomBytes(3).toString('hex');
   const cutoff = timeText(now - windowMs);
   const full = limit * ENTRY;
-  const [row] = await ctx.em
-    .createQueryBuilder(RateLimitBucket)
-    .insert({ key: stored(rawKey), attempts: entry })
-    .onConflict('key')
-    .merge({
-      attempts: raw(
-        `case when length(rate_limit_buckets.attempts) < ? then rate_limit_buckets.attempts || ?
-          when substr(rate_limit_buckets.attempts, length(rate_limit_buckets.attempts) - ? + 1, ${TIME_DIGITS}) <= ?
-            then substr(rate_limit_buckets.attempts, length(rate_limit_buckets.attempts) - ? + 1) || ?
-          else rate_limit_buckets.attempts end`,
-        [full, entry, full, cutoff, full - ENTRY, entry],
-      ),
-    })
-    .returning(['attempts'])
-    .execute<{ attempts: string }[]>('all');
+  const [row] = (await ctx.statements(RECORD_ATTEMPT, [stored(rawKey), entry, full, cutoff, full - ENTRY])) as { attempts: string }[];
   if (!row) throw new Error('rate limit upsert returned no row');
   const allowed = row.attempts.endsWith(entry);
   // Refused: the log is full, and its `limit`-th newest entry is what has to leave the window.
@@ -95,12 +104,12 @@ export async function currentLockouts(
 /** Takes an attempt back out of the key's log (one that turned out not to count). */
 export async function forgetAttempt(ctx: ServiceContext, rawKey: string, attempt: Attempt): Promise<void> {
   if (!attempt.allowed) return;
-  await ctx.em.nativeUpdate(RateLimitBucket, { key: stored(rawKey) }, { attempts: raw('replace(attempts, ?, ?)', [attempt.entry, '']) });
+  await ctx.statements(FORGET_ATTEMPT, [stored(rawKey), attempt.entry]);
 }
 
 /** Forgets the key's attempts. */
 export async function resetCount(ctx: ServiceContext, key: string): Promise<void> {
-  await ctx.em.nativeDelete(RateLimitBucket, { key: stored(key) });
+  await ctx.statements(RESET_COUNT, [stored(key)]);
 }
 
 /**
