@@ -7,7 +7,7 @@
 // Settings (flag or environment variable):
 //   --engines=sqlite,postgres   BENCH_ENGINES      which databases Hangar runs on
 //   --concurrency=1,2           BENCH_CONCURRENCY  WEB_CONCURRENCY values, for Hangar and the anchors
-//   --rounds=3                  BENCH_ROUNDS
+//   --rounds=5                  BENCH_ROUNDS
 //   --seconds=2                 BENCH_SECONDS      per target and round
 //   --warmup=2                  BENCH_WARMUP_SECONDS
 //   --connections=32            BENCH_CONNECTIONS
@@ -53,7 +53,7 @@ export function speedBenchOptions(argv: string[] = process.argv.slice(2)): Speed
   return {
     engines: engines as SpeedBenchOptions['engines'],
     concurrency: list('concurrency', 'BENCH_CONCURRENCY', '1,2').map(Number),
-    rounds: number('rounds', 'BENCH_ROUNDS', '3'),
+    rounds: number('rounds', 'BENCH_ROUNDS', '5'),
     seconds: number('seconds', 'BENCH_SECONDS', '2'),
     warmupSeconds: number('warmup', 'BENCH_WARMUP_SECONDS', '2'),
     connections: number('connections', 'BENCH_CONNECTIONS', '32'),

@@ -28,9 +28,11 @@ export function armorConfig(blockFieldSuggestions: boolean): GraphQLArmorConfig 
   };
 }
 
+const resultSizeRule = maxResultSizeRule(GRAPHQL_LIMITS.maxResultObjects);
+
 /** The cost limit: the result-size rule, added to every validation. */
 export const resultSizeLimit: Plugin = {
   onValidate({ addValidationRule }) {
-    addValidationRule(maxResultSizeRule(GRAPHQL_LIMITS.maxResultObjects));
+    addValidationRule(resultSizeRule);
   },
 };
