@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessToken, benchDatabaseUrl, measure, start } from './harness';
+import { accessToken, benchDatabaseUrl, measure, startHangar } from './harness';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const floodConnections = Number(process.env.BENCH_FLOOD_CONNECTIONS ?? 32);
@@ -14,7 +14,7 @@ async function main() {
   const rows: Record<string, Record<string, number | string>> = {};
   for (const concurrency of settings) {
     const dir = mkdtempSync(join(tmpdir(), 'hangar-flood-'));
-    const hangar = await start('src/main.ts', {
+    const hangar = await startHangar('src/main.ts', {
       PORT: '0',
       DATABASE_URL: benchDatabaseUrl(dir),
       NODE_ENV: 'production',

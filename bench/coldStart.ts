@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { accessToken, measure } from './harness';
+import { accessToken, measure, npmStartCommand } from './harness';
 
 const TARGET_START_MS = 1000;
 const TARGET_RSS_MB = 150;
@@ -27,24 +27,7 @@ const runs = Number(option('--runs')[0] ?? 7);
 const loadSeconds = Number(option('--load-seconds')[0] ?? 10);
 const entries = option('--entry').map((entry) => resolve(entry));
 
-/**
- * The environment and node flags of `npm start` (package.json), which the built entries run with,
- * so that the figures are those of `npm start`; --plain runs them with none.
- */
-function startCommand(): { env: Record<string, string>; nodeFlags: string[] } {
-  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const match = /^((?:\w+=\S+ )*)exec node ((?:--\S+ )*)dist\/main\.js$/.exec(script);
-  if (!match) throw new Error(`package.json's start script is not "[VAR=value ...] exec node [--flag ...] dist/main.js": ${script}`);
-  const env = Object.fromEntries(
-    match[1]!
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((pair) => pair.split('=') as [string, string]),
-  );
-  return { env, nodeFlags: match[2]!.trim().split(/\s+/).filter(Boolean) };
-}
-const launch = process.argv.includes('--plain') ? { env: {}, nodeFlags: [] } : startCommand();
+const launch = process.argv.includes('--plain') ? { env: {}, nodeFlags: [] } : npmStartCommand();
 
 interface Started {
   pid: number;

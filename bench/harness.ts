@@ -16,11 +16,11 @@ export interface Target {
  * collector: read through a pipe here, it would cost the load generator, which runs in this
  * process, CPU that the anchors (which log nothing) never make it spend.
  */
-export function start(entry: string, env: Record<string, string>): Promise<Target> {
+export function start(entry: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<Target> {
   const logDir = mkdtempSync(join(tmpdir(), 'hangar-bench-log-'));
   const logFile = join(logDir, 'stdout.log');
   const out = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', out, 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', out, 'inherit'] });
   closeSync(out);
   child.once('exit', () => rmSync(logDir, { recursive: true, force: true }));
   return new Promise((resolve, reject) => {
@@ -35,6 +35,30 @@ export function start(entry: string, env: Record<string, string>): Promise<Targe
       reject(new Error(`${entry} exited with ${code}`));
     });
   });
+}
+
+/**
+ * The environment and node flags of `npm start` (package.json), so that a bench's Hangar runs with
+ * the memory settings a deployment gets, and pays for them.
+ */
+export function npmStartCommand(): { env: Record<string, string>; nodeFlags: string[] } {
+  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /^((?:\w+=\S+ )*)exec node ((?:--\S+ )*)dist\/main\.js$/.exec(script);
+  if (!match) throw new Error(`package.json's start script is not "[VAR=value ...] exec node [--flag ...] dist/main.js": ${script}`);
+  const env = Object.fromEntries(
+    match[1]!
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => pair.split('=') as [string, string]),
+  );
+  return { env, nodeFlags: match[2]!.trim().split(/\s+/).filter(Boolean) };
+}
+
+/** Hangar's TypeScript entry (src/main.ts, or a baseline checkout's) with `npm start`'s environment and node flags. */
+export function startHangar(entry: string, env: Record<string, string>): Promise<Target> {
+  const launch = npmStartCommand();
+  return start(entry, { ...launch.env, ...env }, launch.nodeFlags);
 }
 
 export interface Measurement {

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchDatabaseUrl, start } from './harness';
+import { benchDatabaseUrl, startHangar } from './harness';
 import { mean, run, sleep, stop, txAccessToken, verdict } from './load';
 
 export interface LoginStormOptions {
@@ -27,7 +27,7 @@ export interface LoginStormOptions {
 export async function runLoginStorm(options: LoginStormOptions = {}): Promise<boolean> {
   const { seconds = 6, rounds = 3, tokenConnections = 16, stormConnections = 16, accounts = 64 } = options;
   const dir = mkdtempSync(join(tmpdir(), 'hangar-storm-'));
-  const hangar = await start('src/main.ts', { PORT: '0', DATABASE_URL: benchDatabaseUrl(dir), NODE_ENV: 'production', SEED_DEMO: '1', ...options.env });
+  const hangar = await startHangar('src/main.ts', { PORT: '0', DATABASE_URL: benchDatabaseUrl(dir), NODE_ENV: 'production', SEED_DEMO: '1', ...options.env });
   try {
     const names = Array.from({ length: accounts }, (_, i) => `storm-${i}`);
     for (const name of names) {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchDatabaseUrl, start } from './harness';
+import { benchDatabaseUrl, startHangar } from './harness';
 import { mean, run, stop, txAccessToken, verdict } from './load';
 
 export async function runPasswordCache(
@@ -12,7 +12,7 @@ export async function runPasswordCache(
 ): Promise<boolean> {
   const { seconds = 5, rounds = 3, connections = 16 } = options;
   const dir = mkdtempSync(join(tmpdir(), 'hangar-basic-'));
-  const hangar = await start('src/main.ts', { PORT: '0', DATABASE_URL: benchDatabaseUrl(dir), NODE_ENV: 'production', SEED_DEMO: '1', ...options.env });
+  const hangar = await startHangar('src/main.ts', { PORT: '0', DATABASE_URL: benchDatabaseUrl(dir), NODE_ENV: 'production', SEED_DEMO: '1', ...options.env });
   try {
     const url = `${hangar.url}/api/resource`;
     const token = { url, connections, seconds, headers: { authorization: `Bearer ${await txAccessToken(hangar.url)}` } };

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config';
 import { initORM } from '../src/db/orm';
-import { benchDatabaseUrl, start, type Target } from './harness';
+import { benchDatabaseUrl, startHangar, type Target } from './harness';
 import { mean, run, stop, verdict } from './load';
 
 const SHIPS = 100_000;
@@ -156,8 +156,8 @@ export async function runShipsList(options: { rounds?: number; baseline?: string
   const baselineDir = baselineRef === 'none' ? null : checkout(baselineRef);
   const servers: { name: string; target: Target }[] = [];
   try {
-    servers.push({ name: 'this', target: await start('src/main.ts', env) });
-    if (baselineDir) servers.push({ name: `baseline ${baselineRef}`, target: await start(resolve(baselineDir, 'src/main.ts'), env) });
+    servers.push({ name: 'this', target: await startHangar('src/main.ts', env) });
+    if (baselineDir) servers.push({ name: `baseline ${baselineRef}`, target: await startHangar(resolve(baselineDir, 'src/main.ts'), env) });
     const here = servers[0]!.target;
 
     await seedShips(databaseUrl, 1000);

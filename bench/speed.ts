@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { signToken } from '../src/auth/tokens';
 import { ANCHOR_ISSUER } from './anchors/serve';
 import { deriveTokenKeys } from '../src/auth/tokens';
-import { accessToken, benchDatabase, mean, measure, start, stop, type Measurement, type Target } from './harness';
+import { accessToken, benchDatabase, mean, measure, start, startHangar, stop, type Measurement, type Target } from './harness';
 
 export interface SpeedBenchOptions {
   engines: ('sqlite' | 'postgres')[];
@@ -90,7 +90,7 @@ async function benchOne(engine: 'sqlite' | 'postgres', processes: number, option
   const common = { PORT: '0', WEB_CONCURRENCY: String(processes) };
   const targets: Partial<Record<Load['target'], Target>> = {};
   try {
-    targets.hangar = await start('src/main.ts', {
+    targets.hangar = await startHangar('src/main.ts', {
       ...common,
       DATABASE_URL: database.url,
       NODE_ENV: 'production',
