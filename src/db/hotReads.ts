@@ -4,6 +4,7 @@ import { parseDatabaseUrl } from './databaseUrl';
 import type { Orm } from './orm';
 import { openSqliteReader } from './sqliteReader';
 import { poolStatements, sqlTexts, type RunStatement, type Statement } from './statements';
+import { UnchangedAnswers } from './unchangedAnswers';
 
 // The reads that authenticate a request, run on every request so that revocation, deletion, a
 // password change and a lockout are seen at once by every instance. They are the hot path, so
@@ -81,8 +82,14 @@ function paddedKeys(keys: string[]): [string, string, string] {
 /** The first row only: better-sqlite3 then builds one row object, not an array of them. */
 type RunOne = (statement: Statement, params: unknown[]) => Promise<unknown>;
 
+/** The reader's own connection, synchronous (a SQLite file). */
+interface SyncReads {
+  one(statement: Statement, params: unknown[]): unknown;
+  dataVersion(): number;
+}
+
 /** How each engine runs a statement, and what closing it takes. */
-function runner(orm: Orm, databaseUrl: string): { run: RunStatement; one: RunOne; close(): Promise<void> } {
+function runner(orm: Orm, databaseUrl: string): { run: RunStatement; one: RunOne; sync?: SyncReads; close(): Promise<void> } {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === 'postgresql' || target.file === ':memory:') {
     // PostgreSQL, or an in-memory database, which exists only on the pool's one connection.
@@ -93,17 +100,27 @@ function runner(orm: Orm, databaseUrl: string): { run: RunStatement; one: RunOne
   // These reads get a read-only connection of their own that runs them on this thread.
   const reader = openSqliteReader(target.file);
   const textOf = sqlTexts(() => '?');
+  const sync: SyncReads = { one: (statement, params) => reader.statement(textOf(statement)).get(...params), dataVersion: reader.dataVersion };
   return {
     run: async (statement, params) => reader.statement(textOf(statement)).all(...params),
-    one: async (statement, params) => reader.statement(textOf(statement)).get(...params),
+    one: async (statement, params) => sync.one(statement, params),
+    sync,
     close: async () => reader.close(),
   };
 }
 
+/** Live-user answers kept at most (UnchangedAnswers starts over when full). */
+const LIVE_ANSWERS = 10_000;
+
 export function createHotReads(orm: Orm, databaseUrl: string): HotReads {
   const meta = orm.getMetadata().get('User');
   const driver = orm.em.getDriver();
-  const { run, one, close } = runner(orm, databaseUrl);
+  const { run, one, sync, close } = runner(orm, databaseUrl);
+  const mapLive = (row: unknown) => (row ? (driver.mapResult(row as EntityData<User>, meta) as LiveUser) : null);
+  // On a SQLite file every instance shares, the token path asks the database whether anything at
+  // all was committed since the last answers (data_version, a third of the lookup's cost) and
+  // answers from them when nothing was. They are shared between requests, so they are frozen.
+  const liveAnswers = sync ? new UnchangedAnswers<LiveUser | null>(sync.dataVersion, LIVE_ANSWERS) : null;
   const columns = meta.props
     .filter((prop) => prop.kind === 'scalar' && prop.persist !== false)
     .flatMap((prop) => prop.fieldNames)
@@ -111,8 +128,9 @@ export function createHotReads(orm: Orm, databaseUrl: string): HotReads {
   const login = { username: loginBy(columns, 'username_canonical', 'username'), email: loginBy(columns, 'email_canonical', 'email') };
   return {
     async liveUser(uuid, keys) {
-      const row = await one(LIVE_USER, [uuid, ...paddedKeys(keys)]);
-      return row ? (driver.mapResult(row as EntityData<User>, meta) as LiveUser) : null;
+      const params = [uuid, ...paddedKeys(keys)];
+      if (!liveAnswers || !sync) return mapLive(await one(LIVE_USER, params));
+      return liveAnswers.get(params.join('\n'), () => Object.freeze(mapLive(sync.one(LIVE_USER, params))));
     },
     userOf: (row) => driver.mapResult(row as EntityData<User>, meta) as LoginUser,
     loginRows: (by, canonical, identifier) => run(login[by], [canonical, identifier]) as Promise<Record<string, unknown>[]>,

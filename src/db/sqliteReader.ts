@@ -30,13 +30,18 @@ const BUSY_TIMEOUT_MS = 1000;
 export interface SqliteReader {
   /** Prepared once per source text, on a connection opened on first use. */
   statement(source: string): ReaderStatement;
+  /**
+   * SQLite's data_version: it changes whenever another connection, in this process or any other,
+   * commits to the database. This connection never writes, so unchanged means nothing changed.
+   */
+  dataVersion(): number;
   close(): void;
 }
 
 export function openSqliteReader(file: string): SqliteReader {
   let db: BetterSqliteDatabase | undefined;
   const statements = new Map<string, ReaderStatement>();
-  return {
+  const reader: SqliteReader = {
     statement(source) {
       let statement = statements.get(source);
       if (!statement) {
@@ -49,10 +54,12 @@ export function openSqliteReader(file: string): SqliteReader {
       }
       return statement;
     },
+    dataVersion: () => (reader.statement('pragma data_version').get() as { data_version: number }).data_version,
     close() {
       statements.clear();
       db?.close();
       db = undefined;
     },
   };
+  return reader;
 }
