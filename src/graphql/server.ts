@@ -4,6 +4,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { createContext, shareEntityManager, type AppRuntime, type RequestContext } from '../context';
+import { holdFakePromiseShapes } from './fakePromiseShapes';
 import { armorConfig, resultSizeLimit } from './limits';
 import type { GraphQLRequest } from './request';
 import { clientErrorsFromParsers, jsonErrorBodies } from './wireErrors';
@@ -42,6 +43,7 @@ interface ServerContext {
 
 /** Yoga at /graphql. */
 export function createGraphQLServer(runtime: AppRuntime) {
+  holdFakePromiseShapes();
   const masked = new MaskedErrors();
   return createYoga<ServerContext, RequestContext>({
     schema,
